@@ -13,6 +13,8 @@ export type DatabaseOptions =
 export interface DatabaseHandle {
   db: Kysely<Database>;
   engine: DatabaseOptions['engine'];
+  /** The PostgreSQL schema everything lives in (`search_path`); `public` on PGlite. */
+  schema: string;
   /** Resolves when the database answers a trivial query. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -56,6 +58,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
     const handle: DatabaseHandle = {
       db,
       engine: 'postgres',
+      schema: options.schema,
       ping: async () => void (await sql`select 1`.execute(db)),
       close: () => db.destroy(),
     };
@@ -78,6 +81,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
   return {
     db,
     engine: 'pglite',
+    schema: 'public',
     ping: async () => void (await sql`select 1`.execute(db)),
     close: () => db.destroy(),
   };
@@ -85,7 +89,9 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
 
 /** Runs every pending migration (Kysely holds an advisory lock, so instances may race safely). */
 export async function migrateToLatest(handle: DatabaseHandle): Promise<string[]> {
-  const migrator = new Migrator({ db: handle.db, provider: migrationProvider });
+  // The schema must be named: otherwise Kysely finds its tables in any schema of the database
+  // (another deployment's, another test file's) and skips creating its own.
+  const migrator = new Migrator({ db: handle.db, provider: migrationProvider, migrationTableSchema: handle.schema });
   const { error, results = [] } = await migrator.migrateToLatest();
   const failed = results.find((r) => r.status === 'Error');
   if (error || failed) {

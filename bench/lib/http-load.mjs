@@ -1,0 +1,57 @@
+// HTTP load: starts a server pinned to the server core, loads it from the load-generator core.
+import { fileURLToPath } from 'node:url';
+import { cpuSeconds, freePort, spawnNode, stopChild, waitForOk } from './processes.mjs';
+
+/** Core 0 serves, core 1 generates load: the two never compete for the same CPU. */
+export const SERVER_CORE = 0;
+export const LOAD_CORE = 1;
+
+const worker = fileURLToPath(new URL('./load-worker.mjs', import.meta.url));
+
+/**
+ * Starts `node <args>` on a free port (passed as PORT) and waits until `readyPath` answers 200.
+ *
+ * @example
+ * const server = await startServer({ args: ['bench/bare-hono.mjs'], readyPath: '/' });
+ * await server.stop();
+ */
+export async function startServer({ args, env = {}, readyPath, cwd }) {
+  const port = await freePort();
+  const child = spawnNode(args, { core: SERVER_CORE, cwd, env: { ...env, PORT: String(port) } });
+  const url = `http://127.0.0.1:${port}`;
+  try {
+    await waitForOk(url + readyPath, child);
+  } catch (error) {
+    await stopChild(child);
+    throw error;
+  }
+  return { url, pid: child.pid, stop: () => stopChild(child) };
+}
+
+/** One autocannon run against `url` from the load-generator core. */
+async function runLoad(url, { connections, pipelining, durationSec }) {
+  const child = spawnNode([worker, JSON.stringify({ url, connections, pipelining, durationSec })], { core: LOAD_CORE });
+  const { code } = await child.exited;
+  const line = child.output.trim().split('\n').at(-1);
+  if (code !== 0 || !line?.startsWith('{')) throw new Error(`load generator failed (exit ${code}):\n${child.output}`);
+  return JSON.parse(line);
+}
+
+/**
+ * Warms `server` up (results discarded: JIT, connection pools and caches settle), then measures.
+ * Also reports how busy the server's core was, which shows whether the server (and not the load
+ * generator) was the bottleneck.
+ */
+export async function measureHttp(server, path, settings) {
+  const url = server.url + path;
+  await runLoad(url, { ...settings, durationSec: settings.warmupSec });
+  const cpuBefore = cpuSeconds(server.pid);
+  const result = await runLoad(url, settings);
+  const cpuAfter = cpuSeconds(server.pid);
+  if (result.errors || result.timeouts || result.non2xx) {
+    // Throughput of failures says nothing about the server; refuse to report it.
+    throw new Error(`${url}: ${result.errors} errors, ${result.timeouts} timeouts, ${result.non2xx} non-2xx responses`);
+  }
+  const serverCpuPercent = cpuBefore === null || cpuAfter === null ? null : ((cpuAfter - cpuBefore) / result.durationSec) * 100;
+  return { ...result, serverCpuPercent };
+}
