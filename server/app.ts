@@ -55,6 +55,11 @@ export function createApp(deps: AppDeps) {
     app.route('/', adminRoutes({ operations: createOperations({ registry }), token: deps.adminToken }));
   }
 
+  app.openAPIRegistry.registerComponent('securitySchemes', 'adminToken', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'The token a server on the embedded database writes to DATA_DIR/admin.token.',
+  });
   app.doc31('/openapi.json', {
     openapi: '3.1.0',
     info: { title: 'Tollgate', version: '1', description: 'Login and credits for a family of apps.' },

@@ -109,6 +109,11 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
       'invalid configuration: MASTER_KEY must be set in production with DATABASE_URL (every instance needs the same key); generate one with `npx tollgate keygen`',
     );
   }
+  if (env.NODE_ENV === 'production' && !env.PUBLIC_URL) {
+    throw new ConfigError(
+      'invalid configuration: PUBLIC_URL must be set in production (the origin users and apps reach, e.g. https://id.example.com; tokens carry it as their issuer)',
+    );
+  }
   const dataDir = resolve(env.DATA_DIR);
   return {
     env: env.NODE_ENV,

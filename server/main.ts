@@ -11,6 +11,7 @@ import { acquireLock, loadOrCreateMasterKey, removeSecretFile, updateLock, write
 import { createLogger } from './lib/logger';
 import { packageRoot } from './lib/package-root';
 import { newSecret } from './lib/random';
+import { StartupError } from './lib/startup-error';
 import { loadAssets } from './static/assets';
 
 export interface RunningServer {
@@ -21,10 +22,7 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** Thrown for a start-up problem the operator must fix; its message is one printable line. */
-export class StartupError extends Error {
-  override name = 'StartupError';
-}
+export { StartupError };
 
 /**
  * Starts Tollgate: validates the environment, opens and migrates the database, and serves the
@@ -51,7 +49,12 @@ export async function startServer({ env = process.env, demo = false } = {}): Pro
       writeSecretFile(config.dataDir, 'admin.token', adminToken);
       cleanups.push(() => removeSecretFile(config.dataDir, 'admin.token'));
     }
-    const masterKey = config.masterKey ?? loadOrCreateMasterKey(config.dataDir).key;
+    let masterKey: string;
+    try {
+      masterKey = config.masterKey ?? loadOrCreateMasterKey(config.dataDir).key;
+    } catch (error) {
+      throw new StartupError(`cannot read the master key: ${(error as Error).message}`);
+    }
     void masterKey; // encrypts signing keys and vault data (identity and connections issues)
 
     const database = await openDatabase(config.database);
@@ -97,9 +100,13 @@ function listen(fetch: Parameters<typeof serve>[0]['fetch'], config: Config): Pr
     const server = serve({ fetch, port: config.port, hostname: config.host }, () => resolve(server));
     server.once('error', (error: NodeJS.ErrnoException) => {
       reject(
-        error.code === 'EADDRINUSE'
-          ? new StartupError(`port ${config.port} on ${config.host} is already in use; stop the other process or set PORT`)
-          : error,
+        new StartupError(
+          error.code === 'EADDRINUSE'
+            ? `port ${config.port} on ${config.host} is already in use; stop the other process or set PORT`
+            : error.code === 'EACCES'
+              ? `no permission to listen on port ${config.port}; choose a port above 1023 or set PORT`
+              : `cannot listen on ${config.host}:${config.port} (${error.code ?? error.message}); check HOST and PORT`,
+        ),
       );
     });
   });

@@ -26,8 +26,13 @@ const rpc = createRoute({
  */
 export function adminRoutes({ operations, token }: { operations: Operations; token: string }) {
   return createRouter().openapi(rpc, async (c) => {
+    // Loopback only: the CLI runs on the server's machine. In-process calls (tests) have no socket.
+    const remote = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress;
+    if (remote !== undefined && !isLoopback(remote)) throw httpErrors.FORBIDDEN('The admin API answers on loopback only.');
     const given = c.req.header('authorization')?.replace(/^Bearer\s+/i, '') ?? '';
-    if (!secretsEqual(given, token)) throw httpErrors.UNAUTHORIZED('The admin token is missing or wrong.');
+    if (!secretsEqual(given, token)) {
+      throw httpErrors.UNAUTHORIZED('The admin token is missing or wrong.', undefined, { 'WWW-Authenticate': 'Bearer realm="tollgate-admin"' });
+    }
     const { op, input } = c.req.valid('json');
     if (!Object.hasOwn(operations, op)) throw adminErrors.UNKNOWN_OPERATION(`No admin operation is called "${op}".`);
     const operation = operations[op as keyof Operations];
@@ -40,4 +45,8 @@ export function adminRoutes({ operations, token }: { operations: Operations; tok
     const result = await (operation.run as (input: unknown) => Promise<unknown>)(parsed.data);
     return c.json({ result }, 200);
   });
+}
+
+function isLoopback(address: string): boolean {
+  return address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.');
 }

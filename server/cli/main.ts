@@ -15,7 +15,7 @@ Server
   keygen                         Print a new MASTER_KEY
 
 Apps
-  apps create --name N --origin URL [--origin URL …] [--redirect-uri URL …]
+  apps create --name N [--origin URL …] [--redirect-uri URL …]
                                  Register an app; prints its id and its secret key (shown once)
   apps list                      List apps
   apps show APP_ID               Show one app
@@ -55,18 +55,27 @@ export async function runCli(argv: string[], env = process.env): Promise<number>
   }
   const { values, positionals } = parsed;
   const [command, sub, ...rest] = positionals;
-  if (values.help || !command || command === 'help') {
+  if (values.help || command === 'help') {
     console.log(USAGE);
-    return command || values.help ? 0 : 2;
+    return 0;
   }
+  if (!command) return fail(`missing command\n\n${USAGE}`, 2);
+  const noArgs = (name: string) => {
+    if (sub !== undefined) throw new UsageError(`usage: tollgate ${name} (it takes no arguments)`);
+  };
   try {
     if (command === 'keygen') {
+      noArgs('keygen');
       console.log(randomBytes(32).toString('base64url'));
       return 0;
     }
-    if (command === 'start') return await start(env, values.demo ?? false);
+    if (command === 'start') {
+      noArgs('start [--demo]');
+      return await start(env, values.demo ?? false);
+    }
     const config = loadConfig(env);
     if (command === 'migrate') {
+      noArgs('migrate');
       const transport = await connect(config);
       await transport.close();
       console.log('Database is up to date.');
@@ -79,22 +88,36 @@ export async function runCli(argv: string[], env = process.env): Promise<number>
     if (error instanceof ConfigError || error instanceof DatabaseError || error instanceof StartupError || isAppError(error)) {
       return fail(error.message, 1);
     }
-    return fail(`unexpected error: ${(error as Error)?.stack ?? String(error)}`, 1);
+    return fail(`unexpected error: ${(error as Error)?.stack ?? String(error)}`, 1); // our bug: keep the stack
   }
 }
 
 type Values = { name?: string; origin?: string[]; 'redirect-uri'?: string[]; json?: boolean };
+type Config = ReturnType<typeof loadConfig>;
 
-async function apps(sub: string | undefined, args: string[], values: Values, config: ReturnType<typeof loadConfig>) {
-  const need = (n: number, shape: string) => {
-    if (args.length !== n) throw new UsageError(`usage: tollgate apps ${sub} ${shape}`);
-    return args;
-  };
-  const transport = await connectFor(sub, config);
+const APPS_USAGE: Record<string, { args: number; shape: string }> = {
+  create: { args: 0, shape: '--name N [--origin URL …] [--redirect-uri URL …]' },
+  list: { args: 0, shape: '' },
+  show: { args: 1, shape: 'APP_ID' },
+  'add-origin': { args: 2, shape: 'APP_ID URL' },
+  'remove-origin': { args: 2, shape: 'APP_ID URL' },
+  'add-redirect-uri': { args: 2, shape: 'APP_ID URL' },
+  'remove-redirect-uri': { args: 2, shape: 'APP_ID URL' },
+  'rotate-secret': { args: 1, shape: 'APP_ID' },
+};
+
+async function apps(sub: string | undefined, args: string[], values: Values, config: Config) {
+  // Usage is checked before touching the database, so a typo never opens (or locks) it.
+  const usage = sub ? APPS_USAGE[sub] : undefined;
+  if (!sub || !usage || !Object.hasOwn(APPS_USAGE, sub)) throw new UsageError(sub ? `unknown command "apps ${sub}"` : 'missing apps command');
+  if (args.length !== usage.args || (sub === 'create' && !values.name)) {
+    throw new UsageError(`usage: tollgate apps ${sub}${usage.shape ? ` ${usage.shape}` : ''}`);
+  }
+  const [id, value] = args;
+  const transport = await connect(config);
   try {
     switch (sub) {
       case 'create': {
-        if (!values.name) throw new UsageError('usage: tollgate apps create --name N --origin URL [--origin URL …] [--redirect-uri URL …]');
         const { app, secret } = await transport.call('apps.create', {
           name: values.name,
           origins: values.origin ?? [],
@@ -108,47 +131,32 @@ async function apps(sub: string | undefined, args: string[], values: Values, con
         return 0;
       }
       case 'list': {
-        need(0, '');
         const list = await transport.call('apps.list', {});
         if (values.json) print(list);
         else if (!list.length) console.log('No apps yet. Create one with: tollgate apps create --name N --origin URL');
         else for (const app of list) console.log(`${app.id}  ${app.name}  ${app.origins.join(' ') || '(no origins)'}`);
         return 0;
       }
-      case 'show': {
-        const [id] = need(1, 'APP_ID');
+      case 'show':
         return output(await transport.call('apps.show', { id }), values);
-      }
       case 'add-origin':
-      case 'remove-origin': {
-        const [id, origin] = need(2, 'APP_ID ORIGIN');
-        return output(await transport.call(sub === 'add-origin' ? 'apps.addOrigin' : 'apps.removeOrigin', { id, origin }), values);
-      }
+        return output(await transport.call('apps.addOrigin', { id, origin: value }), values);
+      case 'remove-origin':
+        return output(await transport.call('apps.removeOrigin', { id, origin: value }), values);
       case 'add-redirect-uri':
-      case 'remove-redirect-uri': {
-        const [id, uri] = need(2, 'APP_ID URL');
-        return output(await transport.call(sub === 'add-redirect-uri' ? 'apps.addRedirectUri' : 'apps.removeRedirectUri', { id, uri }), values);
-      }
-      case 'rotate-secret': {
-        const [id] = need(1, 'APP_ID');
+        return output(await transport.call('apps.addRedirectUri', { id, uri: value }), values);
+      case 'remove-redirect-uri':
+        return output(await transport.call('apps.removeRedirectUri', { id, uri: value }), values);
+      default: {
         const { app, secret } = await transport.call('apps.rotateSecret', { id });
         if (values.json) print({ ...app, secret });
         else console.log(`New secret key for ${app.id} (shown once — the old key no longer works):\n  ${secret}`);
         return 0;
       }
-      default:
-        throw new UsageError(sub ? `unknown command "apps ${sub}"` : 'missing apps command');
     }
   } finally {
     await transport.close();
   }
-}
-
-/** Usage is checked before touching the database, so a typo never opens (or locks) it. */
-async function connectFor(sub: string | undefined, config: ReturnType<typeof loadConfig>) {
-  const known = ['create', 'list', 'show', 'add-origin', 'remove-origin', 'add-redirect-uri', 'remove-redirect-uri', 'rotate-secret'];
-  if (!sub || !known.includes(sub)) throw new UsageError(sub ? `unknown command "apps ${sub}"` : 'missing apps command');
-  return connect(config);
 }
 
 async function start(env: NodeJS.ProcessEnv, demo: boolean): Promise<number> {

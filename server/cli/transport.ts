@@ -8,7 +8,7 @@ import { createRegistry } from '../registry/service';
 export interface Transport {
   call<N extends OperationName>(name: N, input: unknown): Promise<OperationResult<N>>;
   close(): Promise<void>;
-  /** Where the command ran, for `--verbose` and the tests. */
+  /** Where the command ran: on the database itself or through the running server. */
   via: 'database' | 'server';
 }
 
@@ -21,6 +21,7 @@ export async function connect(config: Config): Promise<Transport> {
   if (config.database.engine === 'pglite') {
     const holder = readLock(config.dataDir);
     if (holder?.kind === 'server' && holder.adminUrl) return httpTransport(holder.adminUrl, config.dataDir);
+    if (holder?.kind === 'server') throw new AppError(409, 'DATABASE_BUSY', `the Tollgate server using ${config.dataDir} is still starting (pid ${holder.pid}); try again in a moment`);
     if (holder) throw new AppError(409, 'DATABASE_BUSY', `the embedded database in ${config.dataDir} is in use by another tollgate command (pid ${holder.pid}); try again`);
     const lock = acquireLock(config.dataDir, { pid: process.pid, kind: 'cli' });
     if (!lock.ok) throw new AppError(409, 'DATABASE_BUSY', `the embedded database in ${config.dataDir} is in use (pid ${lock.holder.pid}); try again`);

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join, normalize } from 'node:path';
 import { serve, type ServerType } from '@hono/node-server';
 import { Hono } from 'hono';
+import { StartupError } from '../lib/startup-error';
 import type { DemoSeed } from './seed';
 
 const TYPES: Record<string, string> = {
@@ -19,7 +20,7 @@ export async function startEmbedDemo({ seed, tollgateUrl, root }: { seed: DemoSe
   const urls: string[] = [];
   for (const [i, app] of seed.apps.entries()) {
     const other = seed.apps[1 - i]!;
-    const { hostname, port } = new URL(app.origin);
+    const { port } = new URL(app.origin);
     const site = new Hono();
     site.get('*', async (c) => {
       let path = normalize(decodeURIComponent(c.req.path)).replace(/^(\.\.(\/|\\|$))+/, '');
@@ -43,18 +44,30 @@ export async function startEmbedDemo({ seed, tollgateUrl, root }: { seed: DemoSe
       return c.body(body, 200, { 'Content-Type': type, 'Cache-Control': 'no-store' });
     });
     // Both demo hosts listen on loopback; Chromium resolves `localhost` there too.
-    const server = await new Promise<ServerType>((resolve, reject) => {
-      const s = serve({ fetch: site.fetch, port: Number(port), hostname: '127.0.0.1' }, () => resolve(s));
-      s.once('error', (error: NodeJS.ErrnoException) =>
-        reject(error.code === 'EADDRINUSE' ? new Error(`port ${port} for the embed demo is already in use`) : error),
+    try {
+      servers.push(
+        await new Promise<ServerType>((resolve, reject) => {
+          const s = serve({ fetch: site.fetch, port: Number(port), hostname: '127.0.0.1' }, () => resolve(s));
+          s.once('error', (error: NodeJS.ErrnoException) =>
+            reject(
+              new StartupError(
+                error.code === 'EADDRINUSE'
+                  ? `port ${port} for the embed demo (${app.origin}) is already in use; stop the other process`
+                  : `cannot serve the embed demo on ${app.origin}: ${error.message}`,
+              ),
+            ),
+          );
+        }),
       );
-    });
-    servers.push(server);
+    } catch (error) {
+      await closeAll(servers);
+      throw error;
+    }
     urls.push(`${app.origin}/`);
-    void hostname;
   }
-  return {
-    urls,
-    close: () => Promise.all(servers.map((s) => new Promise<void>((r) => s.close(() => r())))).then(() => undefined),
-  };
+  return { urls, close: () => closeAll(servers) };
+}
+
+function closeAll(servers: ServerType[]): Promise<void> {
+  return Promise.all(servers.map((s) => new Promise<void>((r) => s.close(() => r())))).then(() => undefined);
 }

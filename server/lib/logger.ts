@@ -8,7 +8,11 @@ export function createLogger(level: string, destination?: pino.DestinationStream
       base: { service: 'tollgate' },
       timestamp: pino.stdTimeFunctions.isoTime,
       redact: {
-        paths: ['*.password', '*.secret', '*.token', '*.authorization', '*.cookie', 'req.headers.authorization', 'req.headers.cookie'],
+        paths: [
+          ...['password', 'secret', 'token', 'authorization', 'cookie', 'masterKey'].flatMap((key) => [key, `*.${key}`]),
+          'req.headers.authorization',
+          'req.headers.cookie',
+        ],
         censor: '[redacted]',
       },
       formatters: { level: (label) => ({ level: label }) },

@@ -62,7 +62,7 @@ export function opsRoutes({ ping, metrics: registry, metricsToken, readyTimeoutM
     .openapi(metrics, async (c) => {
       if (metricsToken) {
         const given = c.req.header('authorization')?.replace(/^Bearer\s+/i, '') ?? '';
-        if (!secretsEqual(given, metricsToken)) throw httpErrors.UNAUTHORIZED('Send the metrics token as a bearer token.');
+        if (!secretsEqual(given, metricsToken)) throw httpErrors.UNAUTHORIZED('Send the metrics token as a bearer token.', undefined, { 'WWW-Authenticate': 'Bearer realm="tollgate-metrics"' });
       }
       return c.text(await registry.metrics(), 200, { 'Content-Type': registry.contentType, 'Cache-Control': 'no-store' });
     });

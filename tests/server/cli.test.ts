@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { randomBase32 } from '../../server/lib/random';
@@ -75,6 +76,9 @@ describe('tollgate CLI (child process)', () => {
     [['apps', 'explode'], 2, /unknown command "apps explode"/],
     [['frobnicate'], 2, /unknown command "frobnicate"/],
     [['apps', 'list', '--bogus'], 2, /Unknown option '--bogus'/],
+    [['apps', 'list', 'extra'], 2, /^tollgate: usage: tollgate apps list\n/],
+    [['keygen', 'extra'], 2, /usage: tollgate keygen \(it takes no arguments\)/],
+    [[], 2, /^tollgate: missing command\n/],
   ])('refuses %j with exit %i and a clear message', async (args, code, message) => {
     const res = await tollgate(...args);
     expect(res.code).toBe(code);
@@ -113,6 +117,24 @@ describe.skipIf(POSTGRES_URL)('tollgate CLI while the server holds the embedded 
       const res = await fetch(`http://127.0.0.1:${port}/v1/anything`, { headers: { origin: 'https://live.example' } });
       expect(res.headers.get('access-control-allow-origin')).toBe('https://live.example');
       expect((await runTollgate(['apps', 'show', id], serverEnv)).stdout).toContain('https://live.example');
+      // The admin API answers on loopback only, even with the right token.
+      const token = readFileSync(join(dir, 'admin.token'), 'utf8').trim();
+      const external = Object.values(networkInterfaces()).flat().find((i) => i && i.family === 'IPv4' && !i.internal);
+      if (external) {
+        const wide = await freePort();
+        const exposed = spawnTollgate('bin/tollgate.js', ['start'], childEnv({ DATA_DIR: tempDir(), PORT: String(wide), HOST: '0.0.0.0' }));
+        try {
+          await waitFor200(`http://127.0.0.1:${wide}/readyz`, 20_000, exposed);
+          const res = await fetch(`http://${external.address}:${wide}/admin/rpc`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+            body: '{"op":"apps.list"}',
+          });
+          expect(res.status).toBe(403);
+        } finally {
+          await exposed.stop();
+        }
+      }
       // A second server on the same embedded database is refused.
       const second = await runTollgate(['start'], { ...serverEnv, PORT: String(await freePort()) });
       expect(second.code).toBe(1);

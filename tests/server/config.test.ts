@@ -65,9 +65,14 @@ describe('configuration', () => {
   });
 
   it('requires MASTER_KEY in production on PostgreSQL, where instances must share it', () => {
-    expect(() => loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://db/tg' })).toThrow(/MASTER_KEY must be set in production/);
+    const prod = { NODE_ENV: 'production', PUBLIC_URL: 'https://id.example.com' };
+    expect(() => loadConfig({ ...prod, DATABASE_URL: 'postgres://db/tg' })).toThrow(/MASTER_KEY must be set in production/);
     const key = 'A'.repeat(43);
-    expect(loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://db/tg', MASTER_KEY: key }).masterKey).toBe(key);
-    expect(loadConfig({ NODE_ENV: 'production' }).host).toBe('0.0.0.0');
+    expect(loadConfig({ ...prod, DATABASE_URL: 'postgres://db/tg', MASTER_KEY: key }).masterKey).toBe(key);
+    expect(loadConfig(prod).host).toBe('0.0.0.0');
+  });
+
+  it('requires PUBLIC_URL in production, where it is the token issuer', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/PUBLIC_URL must be set in production/);
   });
 });

@@ -86,6 +86,19 @@ describe('start-up failures', () => {
     expect(res.stderr.trim().split('\n')).toHaveLength(1);
   });
 
+  it('refuses a taken demo port in one line and does not hang', async () => {
+    const { createServer } = await import('node:net');
+    const blocker = createServer();
+    await new Promise<void>((resolve, reject) => blocker.once('error', reject).listen(5174, '127.0.0.1', resolve));
+    try {
+      const res = await runTollgate(['start', '--demo'], childEnv({ DATA_DIR: tempDir(), PORT: String(await freePort()) }));
+      expect(res.code).toBe(1);
+      expect(res.stderr).toBe('tollgate: port 5174 for the embed demo (http://127.0.0.1:5174) is already in use; stop the other process\n');
+    } finally {
+      blocker.close();
+    }
+  });
+
   it('refuses a port that is taken, in one line', async () => {
     const port = await freePort();
     const holder = spawnTollgate('bin/tollgate.js', ['start'], childEnv({ DATA_DIR: tempDir(), PORT: String(port) }));
