@@ -1,6 +1,6 @@
 // HTTP load: starts a server pinned to the server core, loads it from the load-generator core.
 import { fileURLToPath } from 'node:url';
-import { cpuSeconds, freePort, spawnNode, stopChild, waitForOk } from './processes.mjs';
+import { freePort, spawnNode, stopChild, waitForOk } from './processes.mjs';
 
 /** Core 0 serves, core 1 generates load: the two never compete for the same CPU. */
 export const SERVER_CORE = 0;
@@ -39,19 +39,16 @@ async function runLoad(url, { connections, pipelining, durationSec }) {
 
 /**
  * Warms `server` up (results discarded: JIT, connection pools and caches settle), then measures.
- * Also reports how busy the server's core was, which shows whether the server (and not the load
- * generator) was the bottleneck.
+ * The result's `coreBusyPercent` shows whether the server's core (and not the load generator's)
+ * was the bottleneck.
  */
 export async function measureHttp(server, path, settings) {
   const url = server.url + path;
   await runLoad(url, { ...settings, durationSec: settings.warmupSec });
-  const cpuBefore = cpuSeconds(server.pid);
   const result = await runLoad(url, settings);
-  const cpuAfter = cpuSeconds(server.pid);
   if (result.errors || result.timeouts || result.non2xx) {
     // Throughput of failures says nothing about the server; refuse to report it.
     throw new Error(`${url}: ${result.errors} errors, ${result.timeouts} timeouts, ${result.non2xx} non-2xx responses`);
   }
-  const serverCpuPercent = cpuBefore === null || cpuAfter === null ? null : ((cpuAfter - cpuBefore) / result.durationSec) * 100;
-  return { ...result, serverCpuPercent };
+  return result;
 }

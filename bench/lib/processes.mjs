@@ -9,12 +9,15 @@ import { join } from 'node:path';
 const children = new Set();
 const tempDirs = [];
 
-/** Whether `taskset` works here; without it processes run unpinned and the report says so. */
-export const canPin = spawnSync('taskset', ['-c', '0', 'true']).status === 0;
+/**
+ * Whether processes can be pinned to cores 0 and 1: `taskset` works and core 1 exists. Without
+ * that they run unpinned and the report says so.
+ */
+export const canPin = spawnSync('taskset', ['-c', '1', 'true']).status === 0;
 
 /**
  * Spawns `node <args>` pinned to `core` (when pinning works). `taskset` execs the command, so
- * the returned child's pid is the Node process itself and its CPU time can be read.
+ * the returned child's pid is the Node process itself (signals reach it directly).
  */
 export function spawnNode(args, { core, env = {}, cwd } = {}) {
   const command = canPin ? ['taskset', ['-c', String(core), process.execPath, ...args]] : [process.execPath, args];
