@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { createRoute, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
 import { createRouter } from '../http/context';
 import { defineErrors } from '../http/errors';
 
@@ -69,7 +70,7 @@ const asset = createRoute({
 
 /** Serves the built browser files. Other sites load them, so they are cross-origin readable. */
 export function assetRoutes(assets: Assets = new Map()) {
-  const serve = (path: string, headers: Headers, maxAge: number) => {
+  const serve = (c: Context, path: string, maxAge: number) => {
     const found = assets.get(path);
     if (!found) throw assetErrors.ASSET_NOT_FOUND(`${path} is not built. If this is a fresh checkout, run \`npm run build\`.`);
     const common = {
@@ -79,10 +80,11 @@ export function assetRoutes(assets: Assets = new Map()) {
       // A <script src> from another site is a no-cors load: CORP same-origin would block it.
       'Cross-Origin-Resource-Policy': 'cross-origin',
     };
-    if (headers.get('if-none-match') === found.etag) return new Response(null, { status: 304, headers: common });
-    return new Response(found.body, { status: 200, headers: common });
+    // c.body, not new Response: the prepared security headers must reach this response too.
+    if (c.req.header('if-none-match') === found.etag) return c.body(null, 304, common);
+    return c.body(found.body, 200, common);
   };
   return createRouter()
-    .openapi(widget, (c) => serve('/widget.js', c.req.raw.headers, 300) as never)
-    .openapi(asset, (c) => serve(`/assets/${c.req.valid('param').file}`, c.req.raw.headers, 300) as never);
+    .openapi(widget, (c) => serve(c, '/widget.js', 300) as never)
+    .openapi(asset, (c) => serve(c, `/assets/${c.req.valid('param').file}`, 300) as never);
 }
