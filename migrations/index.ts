@@ -1,5 +1,6 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import * as m0001 from './0001_apps';
+import * as m0002 from './0002_identity';
 
 /**
  * Every migration, in order. Listed by hand (not read from the file system) so the same list
@@ -7,6 +8,7 @@ import * as m0001 from './0001_apps';
  */
 export const migrations: Record<string, Migration> = {
   '0001_apps': m0001,
+  '0002_identity': m0002,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -14,11 +14,25 @@ import { securityHeaders } from './http/security-headers';
 import { opsRoutes } from './ops/routes';
 import { createRegistry } from './registry/service';
 import { assetRoutes, type Assets } from './static/assets';
+import { bodyLimit } from 'hono/body-limit';
+import { httpErrors } from './http/errors';
+import { createIdentity, type DEFAULT_LIMITS, type IdentityConfig } from './identity/index';
+import { requireCsrf } from './identity/csrf';
+import { authRoutes } from './identity/routes/auth';
+import { authorizeRoutes } from './identity/routes/authorize';
+import { meRoutes } from './identity/routes/me';
+import { oauthRoutes } from './identity/routes/oauth';
+import { pageRoutes } from './identity/routes/pages';
+import { loadSession } from './identity/routes/session';
 
 export interface AppDeps {
-  config: Pick<Config, 'publicUrl' | 'bodyLimit' | 'metricsToken'>;
+  config: Pick<Config, 'publicUrl' | 'bodyLimit' | 'metricsToken'> & IdentityConfig;
   database: DatabaseHandle;
   logger: Logger;
+  /** 32 bytes, base64url: seals signing keys and derives the server's MAC keys. */
+  masterKey: string;
+  /** Raises or lowers the per-IP and per-account limits (tests). */
+  limits?: Partial<typeof DEFAULT_LIMITS>;
   /** Built browser files (`widget.js`, frame pages) served from this origin. */
   assets?: Assets;
   /** Enables `POST /admin/rpc` with this bearer token (set by the server on the embedded database). */
@@ -38,6 +52,7 @@ export interface AppDeps {
 export function createApp(deps: AppDeps) {
   const { config, database, logger } = deps;
   const registry = createRegistry({ db: database.db });
+  const identity = createIdentity({ database, registry, config, masterKey: deps.masterKey, logger, limits: deps.limits });
   const metrics = createMetrics({ defaults: deps.defaultMetrics ?? false });
   const app = createRouter();
 
@@ -45,16 +60,30 @@ export function createApp(deps: AppDeps) {
   app.use(metrics.middleware);
   app.use(securityHeaders({ https: config.publicUrl.startsWith('https:') }));
   app.use(methodNotAllowed({ app, onMethodNotAllowed }));
-  app.use('/v1/*', registryCors({ isRegisteredOrigin: (origin) => registry.isRegisteredOrigin(origin) }));
-  app.use('/v1/*', jsonBody({ limit: config.bodyLimit }));
-  app.use('/admin/*', jsonBody({ limit: config.bodyLimit }));
+  const cors = registryCors({ isRegisteredOrigin: (origin) => registry.isRegisteredOrigin(origin) });
+  for (const path of ['/v1/*', '/oauth/token', '/oauth/revoke', '/oauth/userinfo', '/.well-known/*']) app.use(path, cors);
+  const json = jsonBody({ limit: config.bodyLimit });
+  for (const path of ['/v1/*', '/admin/*', '/auth/*', '/oauth/authorize/decision']) app.use(path, json);
+  const formLimit = bodyLimit({ maxSize: 16 * 1024, onError: () => { throw httpErrors.PAYLOAD_TOO_LARGE('The request body is larger than 16384 bytes.'); } });
+  for (const path of ['/oauth/token', '/oauth/revoke']) app.use(path, formLimit);
+  // Hosted pages and their JSON API: cookie session, CSRF-checked writes.
+  const session = loadSession(identity);
+  for (const path of ['/auth/*', '/oauth/authorize', '/oauth/authorize/*', '/oauth/logout', '/login', '/account']) app.use(path, session);
+  const csrf = requireCsrf(config.publicUrl);
+  for (const path of ['/auth/*', '/oauth/authorize/decision']) app.use(path, csrf);
 
   app.route('/', opsRoutes({ ping: database.ping, metrics: metrics.registry, metricsToken: config.metricsToken }));
   app.route('/', assetRoutes(deps.assets));
+  app.route('/', authRoutes(identity));
+  app.route('/', authorizeRoutes(identity));
+  app.route('/', oauthRoutes(identity));
+  app.route('/', pageRoutes(identity));
+  app.route('/', meRoutes(identity));
   if (deps.adminToken) {
-    app.route('/', adminRoutes({ operations: createOperations({ registry }), token: deps.adminToken }));
+    app.route('/', adminRoutes({ operations: createOperations({ registry, identity }), token: deps.adminToken }));
   }
 
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'An access token from /oauth/token.' });
   app.openAPIRegistry.registerComponent('securitySchemes', 'adminToken', {
     type: 'http',
     scheme: 'bearer',
@@ -67,7 +96,7 @@ export function createApp(deps: AppDeps) {
   });
   app.onError(onError);
   app.notFound(notFound);
-  return Object.assign(app, { services: { registry }, metrics });
+  return Object.assign(app, { services: { registry, identity }, metrics });
 }
 
 export type TollgateApp = ReturnType<typeof createApp>;

@@ -20,6 +20,13 @@ const bytes = (min: number, max: number) =>
     .min(min, `an integer number of bytes between ${min} and ${max}`)
     .max(max, `an integer number of bytes between ${min} and ${max}`);
 
+const int = (min: number, max: number, unit: string) =>
+  z.coerce
+    .number()
+    .int(`an integer number of ${unit} between ${min} and ${max}`)
+    .min(min, `an integer number of ${unit} between ${min} and ${max}`)
+    .max(max, `an integer number of ${unit} between ${min} and ${max}`);
+
 const flag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'true or false' })
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
@@ -57,11 +64,20 @@ const envSchema = z.object({
   BODY_LIMIT: bytes(1024, 10 * 1024 * 1024).default(64 * 1024),
   TRUST_PROXY: flag.default(false),
   METRICS_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\/\S+$/, 'an smtp:// or smtps:// URL such as smtps://user:pass@smtp.example.com:465')
+    .optional(),
+  MAIL_FROM: z.string().min(3, 'a sender such as "Tollgate <no-reply@example.com>"').max(200).optional(),
+  ACCESS_TOKEN_TTL_SECONDS: int(60, 86_400, 'seconds').default(900),
+  REFRESH_TOKEN_TTL_DAYS: int(1, 365, 'days').default(30),
+  SESSION_IDLE_DAYS: int(1, 365, 'days').default(14),
+  SESSION_MAX_DAYS: int(1, 3650, 'days').default(90),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int('an integer number of milliseconds').min(0, 'an integer number of milliseconds').max(120_000, 'at most 120000').default(10_000),
 });
 
 /** Variables whose values never appear in an error message. */
-const SECRET_VARS = new Set(['DATABASE_URL', 'MASTER_KEY', 'METRICS_TOKEN']);
+const SECRET_VARS = new Set(['DATABASE_URL', 'MASTER_KEY', 'METRICS_TOKEN', 'SMTP_URL']);
 
 export type Env = z.infer<typeof envSchema>;
 
@@ -78,6 +94,11 @@ export interface Config {
   trustProxy: boolean;
   metricsToken?: string;
   shutdownTimeoutMs: number;
+  /** Mail transport; without `smtpUrl`, mail goes to the dev mailbox and the log. */
+  mail: { smtpUrl?: string; from: string };
+  accessTokenTtlSeconds: number;
+  refreshTokenTtlDays: number;
+  session: { idleDays: number; maxDays: number };
 }
 
 /** Thrown for a bad environment; its message is one line, fit to print as it is. */
@@ -130,6 +151,10 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
     trustProxy: env.TRUST_PROXY,
     metricsToken: env.METRICS_TOKEN,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+    mail: { smtpUrl: env.SMTP_URL, from: env.MAIL_FROM ?? `Tollgate <no-reply@${new URL(env.PUBLIC_URL ?? 'http://localhost').hostname}>` },
+    accessTokenTtlSeconds: env.ACCESS_TOKEN_TTL_SECONDS,
+    refreshTokenTtlDays: env.REFRESH_TOKEN_TTL_DAYS,
+    session: { idleDays: env.SESSION_IDLE_DAYS, maxDays: env.SESSION_MAX_DAYS },
   };
 }
 

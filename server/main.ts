@@ -55,7 +55,6 @@ export async function startServer({ env = process.env, demo = false } = {}): Pro
     } catch (error) {
       throw new StartupError(`cannot read the master key: ${(error as Error).message}`);
     }
-    void masterKey; // encrypts signing keys and vault data (identity and connections issues)
 
     const database = await openDatabase(config.database);
     cleanups.push(() => database.close());
@@ -68,6 +67,7 @@ export async function startServer({ env = process.env, demo = false } = {}): Pro
       database,
       logger,
       assets: loadAssets(join(packageRoot(), 'dist', 'browser')),
+      masterKey,
       adminToken,
       defaultMetrics: true,
     });

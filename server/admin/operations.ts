@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import type { Registry } from '../registry/service';
+import type { Identity } from '../identity/index';
+import { tailAudit, writeAudit } from '../identity/audit';
 
 /**
  * Every administrative operation, once: its input schema and what it does. The CLI calls these
@@ -9,6 +11,7 @@ import type { Registry } from '../registry/service';
  */
 export interface OperationServices {
   registry: Registry;
+  identity: Identity;
 }
 
 const appId = z.string().regex(/^app_[a-z0-9_]{4,60}$/, 'an app id such as app_k3j5…');
@@ -18,7 +21,7 @@ function operation<S extends z.ZodType, R>(input: S, run: (input: z.infer<S>) =>
   return { input, run };
 }
 
-export function createOperations({ registry }: OperationServices) {
+export function createOperations({ registry, identity }: OperationServices) {
   const table = {
     'apps.create': operation(
       z.object({
@@ -35,6 +38,23 @@ export function createOperations({ registry }: OperationServices) {
     'apps.addRedirectUri': operation(z.object({ id: appId, uri: url }), ({ id, uri }) => registry.addRedirectUri(id, uri)),
     'apps.removeRedirectUri': operation(z.object({ id: appId, uri: url }), ({ id, uri }) => registry.removeRedirectUri(id, uri)),
     'apps.rotateSecret': operation(z.object({ id: appId }), ({ id }) => registry.rotateSecret(id)),
+    'users.create': operation(
+      z.object({ email: z.string().min(1).max(254), password: z.string().min(1).max(1024), name: z.string().max(100).optional(), role: z.enum(['user', 'admin']).default('user') }),
+      (input) => identity.accounts.createUser(input),
+    ),
+    'users.list': operation(z.object({}), () => identity.accounts.listUsers()),
+    'users.setRole': operation(z.object({ id: z.string().regex(/^usr_[a-z2-7]{16}$/, 'a user id such as usr_k3j5…'), role: z.enum(['user', 'admin']) }), ({ id, role }) =>
+      identity.accounts.setRole(id, role),
+    ),
+    'keys.rotate': operation(z.object({}), async () => {
+      const result = await identity.keys.rotate();
+      await writeAudit(identity.db, { event: 'key_rotated', details: { ...result, via: 'cli' } });
+      return result;
+    }),
+    'keys.retire': operation(z.object({}), async () => ({ retired: await identity.keys.retire() })),
+    'audit.tail': operation(z.object({ limit: z.number().int().min(1).max(1000).default(50), afterId: z.number().int().min(0).optional() }), async (input) =>
+      (await tailAudit(identity.db, input)).map((r) => ({ ...r, at: r.at.toISOString() })),
+    ),
   };
   return Object.assign(Object.create(null) as object, table) as typeof table;
 }

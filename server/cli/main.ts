@@ -25,6 +25,18 @@ Apps
   apps remove-redirect-uri APP_ID URL
   apps rotate-secret APP_ID      Issue a new secret key; the old one stops working at once
 
+Users
+  users create --email E --password P [--name N] [--role admin]
+                                 Create a user (email verified); prints the user id
+  users list                     List users
+  users set-role USER_ID user|admin
+
+Keys and audit
+  keys rotate                    Add a new signing key; the old one stays published until retired
+  keys retire                    Stop publishing keys that were rotated out (after their tokens expired)
+  audit tail [--limit N] [--follow]
+                                 Show the newest audit entries (sign-ins, failures, revocations…)
+
 Options
   --json                         Print machine-readable JSON
   -h, --help                     Show this help
@@ -43,6 +55,11 @@ export async function runCli(argv: string[], env = process.env): Promise<number>
       strict: true,
       options: {
         name: { type: 'string' },
+        email: { type: 'string' },
+        password: { type: 'string' },
+        role: { type: 'string' },
+        limit: { type: 'string' },
+        follow: { type: 'boolean' },
         origin: { type: 'string', multiple: true },
         'redirect-uri': { type: 'string', multiple: true },
         demo: { type: 'boolean' },
@@ -82,6 +99,7 @@ export async function runCli(argv: string[], env = process.env): Promise<number>
       return 0;
     }
     if (command === 'apps') return await apps(sub, rest, values, config);
+    if (command === 'users' || command === 'keys' || command === 'audit') return await admin(command, sub, rest, values, config);
     throw new UsageError(`unknown command "${command}"`);
   } catch (error) {
     if (error instanceof UsageError) return fail(`${error.message}\n\n${USAGE}`, 2);
@@ -92,7 +110,17 @@ export async function runCli(argv: string[], env = process.env): Promise<number>
   }
 }
 
-type Values = { name?: string; origin?: string[]; 'redirect-uri'?: string[]; json?: boolean };
+type Values = {
+  name?: string;
+  origin?: string[];
+  'redirect-uri'?: string[];
+  json?: boolean;
+  email?: string;
+  password?: string;
+  role?: string;
+  limit?: string;
+  follow?: boolean;
+};
 type Config = ReturnType<typeof loadConfig>;
 
 const APPS_USAGE: Record<string, { args: number; shape: string }> = {
@@ -152,6 +180,81 @@ async function apps(sub: string | undefined, args: string[], values: Values, con
         if (values.json) print({ ...app, secret });
         else console.log(`New secret key for ${app.id} (shown once — the old key no longer works):\n  ${secret}`);
         return 0;
+      }
+    }
+  } finally {
+    await transport.close();
+  }
+}
+
+const ADMIN_USAGE: Record<string, { args: number; shape: string }> = {
+  'users create': { args: 0, shape: '--email E --password P [--name N] [--role admin]' },
+  'users list': { args: 0, shape: '' },
+  'users set-role': { args: 2, shape: 'USER_ID user|admin' },
+  'keys rotate': { args: 0, shape: '' },
+  'keys retire': { args: 0, shape: '' },
+  'audit tail': { args: 0, shape: '[--limit N] [--follow]' },
+};
+
+async function admin(command: string, sub: string | undefined, args: string[], values: Values, config: Config) {
+  const name = `${command} ${sub ?? ''}`.trim();
+  const usage = Object.hasOwn(ADMIN_USAGE, name) ? ADMIN_USAGE[name] : undefined;
+  if (!sub || !usage) throw new UsageError(sub ? `unknown command "${name}"` : `missing ${command} command`);
+  const bad = args.length !== usage.args || (name === 'users create' && (!values.email || !values.password));
+  if (bad || (values.role !== undefined && values.role !== 'admin' && values.role !== 'user')) throw new UsageError(`usage: tollgate ${name}${usage.shape ? ` ${usage.shape}` : ''}`);
+  const limit = values.limit === undefined ? 50 : Number(values.limit);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new UsageError('--limit must be an integer from 1 to 1000');
+  const transport = await connect(config);
+  try {
+    switch (name) {
+      case 'users create': {
+        const user = await transport.call('users.create', { email: values.email, password: values.password, name: values.name, role: values.role ?? 'user' });
+        if (values.json) print(user);
+        else console.log(user.id);
+        return 0;
+      }
+      case 'users list': {
+        const users = await transport.call('users.list', {});
+        if (values.json) print(users);
+        else if (!users.length) console.log('No users yet.');
+        else for (const u of users) console.log(`${u.id}  ${u.email}  ${u.role}${u.emailVerified ? '' : '  (unverified)'}  ${u.name}`);
+        return 0;
+      }
+      case 'users set-role': {
+        const [id, role] = args;
+        if (role !== 'user' && role !== 'admin') throw new UsageError('usage: tollgate users set-role USER_ID user|admin');
+        const user = await transport.call('users.setRole', { id, role });
+        if (values.json) print(user);
+        else console.log(`${user.id}  ${user.email}  ${user.role}`);
+        return 0;
+      }
+      case 'keys rotate': {
+        const result = await transport.call('keys.rotate', {});
+        if (values.json) print(result);
+        else console.log(`Signing with ${result.kid}. Still published until \`tollgate keys retire\`: ${result.retiring.join(', ') || '(none)'}`);
+        return 0;
+      }
+      case 'keys retire': {
+        const result = await transport.call('keys.retire', {});
+        if (values.json) print(result);
+        else console.log(result.retired.length ? `No longer published: ${result.retired.join(', ')}` : 'Nothing to retire.');
+        return 0;
+      }
+      default: {
+        let afterId: number | undefined;
+        const show = (rows: Awaited<ReturnType<typeof transport.call<'audit.tail'>>>) => {
+          for (const r of rows) {
+            if (values.json) console.log(JSON.stringify(r));
+            else console.log(`${r.at}  ${r.event.padEnd(20)} user=${r.user_id ?? '-'} app=${r.app_id ?? '-'} ip=${r.ip ?? '-'} ${JSON.stringify(r.details)}`);
+            afterId = r.id;
+          }
+        };
+        show(await transport.call('audit.tail', { limit }));
+        if (!values.follow) return 0;
+        for (;;) {
+          await new Promise((r) => setTimeout(r, 1_000));
+          show(await transport.call('audit.tail', { limit: 1000, ...(afterId === undefined ? {} : { afterId }) }));
+        }
       }
     }
   } finally {

@@ -4,6 +4,9 @@ import { migrateToLatest, openDatabase } from '../db/index';
 import { AppError } from '../http/errors';
 import { acquireLock, readLock, readSecretFile } from '../lib/data-dir';
 import { createRegistry } from '../registry/service';
+import { createIdentity } from '../identity/index';
+import { loadOrCreateMasterKey } from '../lib/data-dir';
+import { createLogger } from '../lib/logger';
 
 export interface Transport {
   call<N extends OperationName>(name: N, input: unknown): Promise<OperationResult<N>>;
@@ -38,7 +41,10 @@ export async function connect(config: Config): Promise<Transport> {
 async function databaseTransport(config: Config, release: () => void): Promise<Transport> {
   const database = await openDatabase(config.database);
   await migrateToLatest(database);
-  const operations = createOperations({ registry: createRegistry({ db: database.db }) });
+  const registry = createRegistry({ db: database.db });
+  const masterKey = config.masterKey ?? loadOrCreateMasterKey(config.dataDir).key;
+  const identity = createIdentity({ database, registry, config, masterKey, logger: createLogger(config.logLevel) });
+  const operations = createOperations({ registry, identity });
   return {
     via: 'database',
     async call(name, input) {

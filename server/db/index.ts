@@ -15,6 +15,8 @@ export interface DatabaseHandle {
   engine: DatabaseOptions['engine'];
   /** The PostgreSQL schema everything lives in (`search_path`); `public` on PGlite. */
   schema: string;
+  /** The pg pool, for libraries that speak `pg` directly (rate limits). PostgreSQL only. */
+  pool?: pg.Pool;
   /** Resolves when the database answers a trivial query. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -59,6 +61,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
       db,
       engine: 'postgres',
       schema: options.schema,
+      pool,
       ping: async () => void (await sql`select 1`.execute(db)),
       close: () => db.destroy(),
     };

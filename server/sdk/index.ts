@@ -1,6 +1,8 @@
 /**
- * `tollgate/server`: helpers for app backends. Token verification, credit consumption and
- * event pushing arrive with the identity, credits and real-time capabilities.
+ * `tollgate/server`: helpers for app backends. Token verification today; credit consumption and
+ * event pushing arrive with the credits and real-time capabilities.
  */
-export { normaliseOrigin } from '../registry/origin';
-export { isAppError } from '../http/errors';
+export { createVerifier, type VerifierOptions } from './verifier';
+export { bearerToken } from './bearer-token';
+export { TollgateTokenError, isTollgateTokenError, type TollgateTokenErrorCode } from './token-error';
+export type { AccessTokenClaims, TokenVerifier } from './token-verifier';

@@ -1,5 +1,7 @@
+import { randomBytes } from 'node:crypto';
 import { pino } from 'pino';
 import { createApp, type AppDeps } from '../../server/app';
+import { loadConfig } from '../../server/config';
 import type { Assets } from '../../server/static/assets';
 import { testDatabase, type TestDatabase } from './db';
 
@@ -10,13 +12,17 @@ export interface TestApp {
 }
 
 /** The real app, in-process, on this file's own database. */
-export async function testApp(overrides: Partial<Omit<AppDeps, 'database' | 'logger'>> & { assets?: Assets } = {}): Promise<TestApp> {
+export async function testApp(
+  overrides: Partial<Omit<AppDeps, 'database' | 'logger' | 'config'>> & { assets?: Assets; env?: Record<string, string> } = {},
+): Promise<TestApp> {
   const database = await testDatabase();
+  const { env, ...rest } = overrides;
   const app = createApp({
-    config: { publicUrl: 'http://localhost:8787', bodyLimit: 64 * 1024, ...overrides.config },
+    config: loadConfig({ NODE_ENV: 'test', PUBLIC_URL: 'http://localhost:8787', ...env }),
     database,
     logger: pino({ level: 'silent' }),
-    ...overrides,
+    masterKey: randomBytes(32).toString('base64url'),
+    ...rest,
   });
   return { app, database, close: () => database.close() };
 }

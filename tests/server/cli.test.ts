@@ -58,6 +58,30 @@ describe('tollgate CLI (child process)', () => {
     expect(JSON.parse(res.stdout).secret).toMatch(/^sk_/);
   });
 
+  it('creates users, lists them and changes roles; keys rotate; the audit log shows it all', async () => {
+    const created = await tollgate('users', 'create', '--email', 'Admin@Example.com', '--password', 'long enough pw', '--name', 'Root', '--role', 'admin');
+    expect(created.stderr).toBe('');
+    expect(created.code).toBe(0);
+    const userId = created.stdout.trim();
+    expect(userId).toMatch(/^usr_[a-z2-7]{16}$/);
+    expect((await tollgate('users', 'list')).stdout).toContain(`${userId}  admin@example.com  admin`);
+    const demoted = await tollgate('users', 'set-role', userId, 'user', '--json');
+    expect(JSON.parse(demoted.stdout)).toMatchObject({ id: userId, role: 'user' });
+    const taken = await tollgate('users', 'create', '--email', 'admin@example.com', '--password', 'long enough pw');
+    expect(taken.code).toBe(1);
+    expect(taken.stderr).toMatch(/already exists/);
+    const weak = await tollgate('users', 'create', '--email', 'weak@example.com', '--password', 'short');
+    expect(weak.code).toBe(1);
+    expect((await tollgate('users', 'set-role', 'usr_aaaaaaaaaaaaaaaa', 'admin')).code).toBe(1);
+    expect((await tollgate('users', 'set-role', userId, 'superuser')).code).toBe(2);
+
+    const rotated = JSON.parse((await tollgate('keys', 'rotate', '--json')).stdout);
+    expect(rotated.kid).toMatch(/^k_/);
+    const audit = await tollgate('audit', 'tail', '--json');
+    const events = audit.stdout.trim().split('\n').map((l) => JSON.parse(l).event);
+    expect(events).toEqual(expect.arrayContaining(['user_created', 'role_changed', 'key_rotated']));
+  });
+
   let before = '';
   it('takes a snapshot before the bad input', async () => {
     before = (await tollgate('apps', 'list', '--json')).stdout;
@@ -79,6 +103,9 @@ describe('tollgate CLI (child process)', () => {
     [['apps', 'list', 'extra'], 2, /^tollgate: usage: tollgate apps list\n/],
     [['keygen', 'extra'], 2, /usage: tollgate keygen \(it takes no arguments\)/],
     [[], 2, /^tollgate: missing command\n/],
+    [['users', 'create', '--email', 'x@example.com'], 2, /usage: tollgate users create --email E --password P/],
+    [['keys', 'explode'], 2, /unknown command "keys explode"/],
+    [['audit', 'tail', '--limit', 'lots'], 2, /--limit must be an integer/],
   ])('refuses %j with exit %i and a clear message', async (args, code, message) => {
     const res = await tollgate(...args);
     expect(res.code).toBe(code);

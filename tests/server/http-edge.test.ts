@@ -43,7 +43,7 @@ describe('health', () => {
   });
 
   it('protects /metrics with METRICS_TOKEN when set', async () => {
-    const guarded = await testApp({ config: { publicUrl: 'http://localhost:8787', bodyLimit: 65536, metricsToken: 'm'.repeat(20) } });
+    const guarded = await testApp({ env: { METRICS_TOKEN: 'm'.repeat(20) } });
     try {
       await expectErrorShape(await guarded.app.request('/metrics'), 401, 'UNAUTHORIZED');
       const ok = await guarded.app.request('/metrics', { headers: { authorization: `Bearer ${'m'.repeat(20)}` } });

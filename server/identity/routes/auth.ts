@@ -1,0 +1,131 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { createRouter } from '../../http/context';
+import { clientInfo } from '../../http/client-info';
+import { identityErrors } from '../errors';
+import type { Identity } from '../index';
+import { toUserView } from '../users';
+import { clearSessionCookie, requireUser, startSession } from './session';
+
+const User = z
+  .object({ id: z.string(), email: z.string(), emailVerified: z.boolean(), name: z.string(), role: z.enum(['user', 'admin']), createdAt: z.string() })
+  .openapi('User');
+const UserBody = { content: { 'application/json': { schema: z.object({ user: User }) } } };
+const email = z.string().min(1).max(254);
+const password = z.string().min(1).max(1024);
+const token = z.string().min(1).max(200);
+
+const json = <T extends z.ZodType>(schema: T) => ({ body: { content: { 'application/json': { schema } }, required: true } });
+const tags = ['Hosted pages'];
+const noContent = { 204: { description: 'Done' } };
+const sessionId = z.object({ id: z.string().regex(/^ses_[a-z2-7]{16}$/) });
+const appId = z.object({ id: z.string().regex(/^app_[a-z0-9_]{4,60}$/) });
+
+const routes = {
+  signIn: createRoute({ method: 'post', path: '/auth/signin', tags, summary: 'Sign in with email and password.', request: json(z.object({ email, password })), responses: { 200: { description: 'Signed in', ...UserBody } } }),
+  signUp: createRoute({ method: 'post', path: '/auth/signup', tags, summary: 'Create an account; sends a verification email and signs in.', request: json(z.object({ email, password, name: z.string().max(100).default('') })), responses: { 201: { description: 'Created', ...UserBody } } }),
+  signOut: createRoute({ method: 'post', path: '/auth/signout', tags, summary: 'Sign out here, or everywhere.', request: json(z.object({ everywhere: z.boolean().default(false) })), responses: noContent }),
+  forgot: createRoute({ method: 'post', path: '/auth/password/forgot', tags, summary: 'Email a password reset link (the answer never says whether the account exists).', request: json(z.object({ email })), responses: { 202: { description: 'Accepted' } } }),
+  reset: createRoute({ method: 'post', path: '/auth/password/reset', tags, summary: 'Set a new password from an emailed link; ends every other session.', request: json(z.object({ token, password })), responses: { 200: { description: 'Signed in', ...UserBody } } }),
+  change: createRoute({ method: 'post', path: '/auth/password/change', tags, summary: 'Change the password.', request: json(z.object({ currentPassword: password, newPassword: password })), responses: noContent }),
+  verify: createRoute({ method: 'post', path: '/auth/email/verify', tags, summary: 'Confirm the email address with the emailed token.', request: json(z.object({ token })), responses: { 200: { description: 'Verified', ...UserBody } } }),
+  resend: createRoute({ method: 'post', path: '/auth/email/resend', tags, summary: 'Send the verification email again.', responses: { 202: { description: 'Accepted' } } }),
+  me: createRoute({ method: 'get', path: '/auth/me', tags, summary: 'The signed-in user.', responses: { 200: { description: 'The user', ...UserBody } } }),
+  updateMe: createRoute({ method: 'patch', path: '/auth/me', tags, summary: 'Update the profile.', request: json(z.object({ name: z.string().max(100) })), responses: { 200: { description: 'The user', ...UserBody } } }),
+  sessions: createRoute({ method: 'get', path: '/auth/sessions', tags, summary: 'Your live sessions.', responses: { 200: { description: 'Sessions' } } }),
+  revokeSession: createRoute({ method: 'delete', path: '/auth/sessions/{id}', tags, summary: 'End one of your sessions.', request: { params: sessionId }, responses: noContent }),
+  apps: createRoute({ method: 'get', path: '/auth/apps', tags, summary: 'Apps you signed in to.', responses: { 200: { description: 'Apps' } } }),
+  revokeApp: createRoute({ method: 'delete', path: '/auth/apps/{id}', tags, summary: 'Sign out of one app.', request: { params: appId }, responses: noContent }),
+};
+
+/** The JSON API behind /login and /account: same-origin, cookie session, CSRF-checked. */
+export function authRoutes(identity: Identity) {
+  const { accounts, rateLimits, oauth } = identity;
+  const actor = (c: Parameters<typeof clientInfo>[0]) => clientInfo(c, identity.config.trustProxy);
+
+  return createRouter()
+    .openapi(routes.signIn, async (c) => {
+      const body = c.req.valid('json');
+      const who = actor(c);
+      await rateLimits.consume('signin_ip', who.ip);
+      await rateLimits.consume('signin_account', body.email.trim().toLowerCase());
+      const user = await accounts.signIn(body, who);
+      await rateLimits.reset('signin_account', body.email.trim().toLowerCase());
+      await startSession(c, identity, user);
+      return c.json({ user: toUserView(user) }, 200);
+    })
+    .openapi(routes.signUp, async (c) => {
+      const who = actor(c);
+      await rateLimits.consume('signup_ip', who.ip);
+      const user = await accounts.signUp(c.req.valid('json'), who);
+      await startSession(c, identity, user);
+      return c.json({ user: toUserView(user) }, 201);
+    })
+    .openapi(routes.signOut, async (c) => {
+      const session = c.get('session');
+      if (session) {
+        const { everywhere } = c.req.valid('json');
+        await identity.signOut(session.user_id, everywhere ? {} : { publicId: session.public_id }, actor(c));
+      }
+      clearSessionCookie(c);
+      return c.body(null, 204);
+    })
+    .openapi(routes.forgot, async (c) => {
+      const { email: address } = c.req.valid('json');
+      await rateLimits.consume('reset_ip', actor(c).ip);
+      await rateLimits.consume('reset_account', address.trim().toLowerCase());
+      await accounts.requestPasswordReset(address);
+      return c.body(null, 202);
+    })
+    .openapi(routes.reset, async (c) => {
+      const body = c.req.valid('json');
+      await rateLimits.consume('reset_ip', actor(c).ip);
+      const user = await accounts.resetPassword(body.token, body.password, actor(c));
+      c.set('session', undefined); // every session just ended, this one included
+      await startSession(c, identity, user);
+      return c.json({ user: toUserView(user) }, 200);
+    })
+    .openapi(routes.change, async (c) => {
+      const { user } = await requireUser(c, identity);
+      const body = c.req.valid('json');
+      await accounts.changePassword(user.id, body.currentPassword, body.newPassword, actor(c));
+      return c.body(null, 204);
+    })
+    .openapi(routes.verify, async (c) => {
+      const user = await accounts.verifyEmail(c.req.valid('json').token, actor(c));
+      return c.json({ user: toUserView(user) }, 200);
+    })
+    .openapi(routes.resend, async (c) => {
+      const { user } = await requireUser(c, identity);
+      await accounts.resendVerification(user.id);
+      return c.body(null, 202);
+    })
+    .openapi(routes.me, async (c) => {
+      const { user } = await requireUser(c, identity);
+      return c.json({ user: toUserView(user) }, 200);
+    })
+    .openapi(routes.updateMe, async (c) => {
+      const { user } = await requireUser(c, identity);
+      return c.json({ user: toUserView(await accounts.updateProfile(user.id, c.req.valid('json'))) }, 200);
+    })
+    .openapi(routes.sessions, async (c) => {
+      const { session, user } = await requireUser(c, identity);
+      return c.json({ sessions: await identity.sessions.list(user.id, session.public_id) }, 200);
+    })
+    .openapi(routes.revokeSession, async (c) => {
+      const { session, user } = await requireUser(c, identity);
+      const { id } = c.req.valid('param');
+      const ended = await identity.signOut(user.id, { publicId: id }, actor(c));
+      if (!ended.length) throw identityErrors.SESSION_NOT_FOUND();
+      if (id === session.public_id) clearSessionCookie(c);
+      return c.body(null, 204);
+    })
+    .openapi(routes.apps, async (c) => {
+      const { user } = await requireUser(c, identity);
+      return c.json({ apps: await oauth.listApps(user.id) }, 200);
+    })
+    .openapi(routes.revokeApp, async (c) => {
+      const { user } = await requireUser(c, identity);
+      await oauth.revokeApp(user.id, c.req.valid('param').id, actor(c));
+      return c.body(null, 204);
+    });
+}

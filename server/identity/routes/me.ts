@@ -1,0 +1,58 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { decodeJwt } from 'jose';
+import { createRouter } from '../../http/context';
+import { httpErrors } from '../../http/errors';
+import { normaliseOrigin } from '../../registry/origin';
+import { bearerToken } from '../../sdk/bearer-token';
+import { isTollgateTokenError } from '../../sdk/token-error';
+import type { Identity } from '../index';
+import { createUserCache } from '../users';
+
+const me = createRoute({
+  method: 'get',
+  path: '/v1/me',
+  tags: ['Users'],
+  summary: 'The user an access token belongs to. From a browser, the Origin must be one of the token\'s app\'s origins.',
+  security: [{ bearer: [] }],
+  responses: { 200: { description: 'The user', content: { 'application/json': { schema: z.object({ user: z.record(z.string(), z.unknown()), appId: z.string(), scope: z.array(z.string()) }) } } } },
+});
+
+const unauthorized = (message: string, code = 'UNAUTHORIZED') =>
+  Object.assign(httpErrors.UNAUTHORIZED(message, undefined, { 'WWW-Authenticate': 'Bearer error="invalid_token"' }), { code });
+
+/** Verifies a bearer access token and the request's Origin against the token's app. */
+export async function authenticateBearer(identity: Identity, authorization: string | undefined, origin: string | undefined) {
+  const token = bearerToken(authorization);
+  if (!token) throw unauthorized('Send an access token as `Authorization: Bearer …`.');
+  let appId: unknown;
+  try {
+    appId = decodeJwt(token).aud;
+  } catch {
+    throw unauthorized('The access token is malformed.', 'TOKEN_MALFORMED');
+  }
+  if (typeof appId !== 'string') throw unauthorized('The access token has no single audience.', 'TOKEN_INVALID');
+  let claims;
+  try {
+    claims = await identity.verifier.verify(token, { appId });
+  } catch (error) {
+    if (isTollgateTokenError(error)) throw unauthorized(error.message, error.code);
+    throw error;
+  }
+  if (origin !== undefined) {
+    const normalised = normaliseOrigin(origin);
+    if (!normalised.ok || !(await identity.registry.isOriginOfApp(appId, normalised.value))) {
+      throw httpErrors.ORIGIN_NOT_ALLOWED('This origin is not registered for the app this token was issued to.');
+    }
+  }
+  return claims;
+}
+
+export function meRoutes(identity: Identity) {
+  const users = createUserCache(identity.db);
+  return createRouter().openapi(me, async (c) => {
+    const claims = await authenticateBearer(identity, c.req.header('authorization'), c.req.header('origin'));
+    const user = await users.get(claims.sub);
+    if (!user) throw unauthorized('The user no longer exists.');
+    return c.json({ user: { ...user }, appId: claims.aud, scope: [...claims.scope] }, 200, { "Cache-Control": "no-store" });
+  });
+}
