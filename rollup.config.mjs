@@ -14,6 +14,17 @@ const node = new Set([...builtinModules, ...builtinModules.map((m) => `node:${m}
 
 const browser = (minify) => esbuild({ target: 'es2020', minify, define, legalComments: 'none' });
 
+/** Emits a source file unchanged beside the build (the hosted pages' stylesheet). */
+const copy = (from, fileName) => ({
+  name: 'copy',
+  buildStart() {
+    this.addWatchFile(from);
+  },
+  generateBundle() {
+    this.emitFile({ type: 'asset', fileName, source: readFileSync(from, 'utf8') });
+  },
+});
+
 export default [
   // `tollgate` and `tollgate/react`: ESM for bundlers; react stays a peer dependency.
   {
@@ -28,6 +39,18 @@ export default [
     plugins: [resolve({ browser: true, extensions: ['.ts', '.js'] }), browser(true)],
     output: { file: 'dist/browser/widget.js', format: 'iife', name: 'TollgateLoader' },
   },
+  // The hosted pages, served at /assets/<name>.js under a CSP without 'unsafe-inline': one
+  // self-contained module per page (Preact and signals bundled in, no shared chunk to wait
+  // for), and the stylesheet they share, /assets/pages.css.
+  ...['login', 'authorize', 'account'].map((name, index) => ({
+    input: `widget/frames/${name}/index.tsx`,
+    plugins: [
+      resolve({ browser: true, extensions: ['.ts', '.tsx', '.js'] }),
+      esbuild({ target: 'es2020', minify: true, define, legalComments: 'none', jsx: 'automatic', jsxImportSource: 'preact' }),
+      ...(index === 0 ? [copy('widget/frames/pages.css', 'pages.css')] : []),
+    ],
+    output: { file: `dist/browser/assets/${name}.js`, format: 'es' },
+  })),
   // The server and the `tollgate` command; every dependency stays external.
   {
     input: { cli: 'server/cli/bin.ts', server: 'server/sdk/index.ts' },

@@ -24,7 +24,7 @@ describe('the published package', () => {
     const names = async (file: string) => Object.keys(await import(join(ROOT, file))).sort();
     expect(await names('dist/index.js')).toEqual(['PROTOCOL_VERSION', 'createTollgate']);
     expect(await names('dist/react.js')).toEqual(['TollgateProvider', 'useTollgate']);
-    expect(await names('dist/server.js')).toEqual(['isAppError', 'normaliseOrigin']);
+    expect(await names('dist/server.js')).toEqual(['TollgateTokenError', 'bearerToken', 'createVerifier', 'isTollgateTokenError']);
   });
 
   it('imports tollgate/react without a window (SSR)', async () => {
@@ -40,6 +40,10 @@ describe('size budgets', () => {
     ['dist/browser/widget.js', 6 * 1024],
     ['dist/index.js', 8 * 1024],
     ['dist/react.js', 3 * 1024],
+    // The hosted pages, each one self-contained module with Preact and signals bundled in.
+    ['dist/browser/assets/login.js', 30 * 1024],
+    ['dist/browser/assets/authorize.js', 30 * 1024],
+    ['dist/browser/assets/account.js', 30 * 1024],
   ])('%s stays within %i bytes gzipped', (file, budget) => {
     expect(gzip(file)).toBeLessThanOrEqual(budget);
   });
