@@ -61,6 +61,7 @@ export async function up(db: Kysely<any>): Promise<void> {
       private_jwk_enc text not null,
       status          text not null check (status in ('active', 'retiring', 'retired')),
       created_at      timestamptz not null default now(),
+      rotated_at      timestamptz,
       retired_at      timestamptz
     )`.execute(db);
   // At most one key signs at a time.

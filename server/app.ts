@@ -64,7 +64,11 @@ export function createApp(deps: AppDeps) {
   for (const path of ['/v1/*', '/oauth/token', '/oauth/revoke', '/oauth/userinfo', '/.well-known/*']) app.use(path, cors);
   const json = jsonBody({ limit: config.bodyLimit });
   for (const path of ['/v1/*', '/admin/*', '/auth/*', '/oauth/authorize/decision']) app.use(path, json);
-  const formLimit = bodyLimit({ maxSize: 16 * 1024, onError: () => { throw httpErrors.PAYLOAD_TOO_LARGE('The request body is larger than 16384 bytes.'); } });
+  // The OAuth endpoints answer in RFC 6749's error shape, even before their handler runs.
+  const formLimit = bodyLimit({
+    maxSize: 16 * 1024,
+    onError: (c) => c.json({ error: 'invalid_request', error_description: 'The request body is larger than 16384 bytes.' }, 413, { 'Cache-Control': 'no-store' }),
+  });
   for (const path of ['/oauth/token', '/oauth/revoke']) app.use(path, formLimit);
   // Hosted pages and their JSON API: cookie session, CSRF-checked writes.
   const session = loadSession(identity);

@@ -15,14 +15,14 @@ const port = z.coerce
 
 const bytes = (min: number, max: number) =>
   z.coerce
-    .number()
+    .number({ error: `an integer number of bytes between ${min} and ${max}` })
     .int(`an integer number of bytes between ${min} and ${max}`)
     .min(min, `an integer number of bytes between ${min} and ${max}`)
     .max(max, `an integer number of bytes between ${min} and ${max}`);
 
 const int = (min: number, max: number, unit: string) =>
   z.coerce
-    .number()
+    .number({ error: `an integer number of ${unit} between ${min} and ${max}` })
     .int(`an integer number of ${unit} between ${min} and ${max}`)
     .min(min, `an integer number of ${unit} between ${min} and ${max}`)
     .max(max, `an integer number of ${unit} between ${min} and ${max}`);
@@ -54,7 +54,7 @@ const envSchema = z.object({
     .string()
     .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'a lower-case SQL identifier (letters, digits, _)')
     .default('public'),
-  DATABASE_POOL_MAX: z.coerce.number().int('an integer between 1 and 500').min(1, 'an integer between 1 and 500').max(500, 'an integer between 1 and 500').default(10),
+  DATABASE_POOL_MAX: z.coerce.number({ error: 'an integer between 1 and 500' }).int('an integer between 1 and 500').min(1, 'an integer between 1 and 500').max(500, 'an integer between 1 and 500').default(10),
   DATA_DIR: z.string().min(1, 'a directory path').default('.tollgate'),
   MASTER_KEY: z
     .string()
@@ -68,12 +68,12 @@ const envSchema = z.object({
     .string()
     .regex(/^smtps?:\/\/\S+$/, 'an smtp:// or smtps:// URL such as smtps://user:pass@smtp.example.com:465')
     .optional(),
-  MAIL_FROM: z.string().min(3, 'a sender such as "Tollgate <no-reply@example.com>"').max(200).optional(),
+  MAIL_FROM: z.string().min(3, 'a sender such as "Tollgate <no-reply@example.com>"').max(200, 'a sender of at most 200 characters').optional(),
   ACCESS_TOKEN_TTL_SECONDS: int(60, 86_400, 'seconds').default(900),
   REFRESH_TOKEN_TTL_DAYS: int(1, 365, 'days').default(30),
   SESSION_IDLE_DAYS: int(1, 365, 'days').default(14),
   SESSION_MAX_DAYS: int(1, 3650, 'days').default(90),
-  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int('an integer number of milliseconds').min(0, 'an integer number of milliseconds').max(120_000, 'at most 120000').default(10_000),
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number({ error: 'an integer number of milliseconds' }).int('an integer number of milliseconds').min(0, 'an integer number of milliseconds').max(120_000, 'at most 120000').default(10_000),
 });
 
 /** Variables whose values never appear in an error message. */
@@ -135,6 +135,16 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
       'invalid configuration: PUBLIC_URL must be set in production (the origin users and apps reach, e.g. https://id.example.com; tokens carry it as their issuer)',
     );
   }
+  if (env.NODE_ENV === 'production' && env.PUBLIC_URL && !isSecureOrigin(env.PUBLIC_URL)) {
+    throw new ConfigError(
+      'invalid configuration: PUBLIC_URL must be https in production (the session cookie is Secure; browsers drop it over plain http)',
+    );
+  }
+  if (env.NODE_ENV === 'production' && !env.SMTP_URL) {
+    throw new ConfigError(
+      'invalid configuration: SMTP_URL must be set in production (verification and password-reset links go by email; without it they would only reach the log)',
+    );
+  }
   const dataDir = resolve(env.DATA_DIR);
   return {
     env: env.NODE_ENV,
@@ -160,3 +170,9 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
 
 /** The documented variables, for `.env.example` and the docs test. */
 export const CONFIG_VARIABLES = Object.keys(envSchema.shape) as (keyof Env)[];
+
+/** https, or http on loopback, where browsers keep Secure cookies (Chromium, Firefox). */
+function isSecureOrigin(origin: string): boolean {
+  const { protocol, hostname } = new URL(origin);
+  return protocol === 'https:' || hostname === 'localhost' || hostname === '127.0.0.1' || hostname === '[::1]';
+}

@@ -71,6 +71,12 @@ export async function startServer({ env = process.env, demo = false } = {}): Pro
       adminToken,
       defaultMetrics: true,
     });
+    // Fail now, not at the first sign-in, if the master key cannot open the signing keys.
+    try {
+      await app.services.identity.keys.active();
+    } catch (error) {
+      throw new StartupError((error as Error).message);
+    }
     const server = await listen(app.fetch, config);
     const address = server.address() as AddressInfo;
     const localUrl = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;

@@ -28,9 +28,11 @@ export function createOperations({ registry, identity }: OperationServices) {
         name: z.string().min(1).max(100),
         origins: z.array(url).max(50).default([]),
         redirectUris: z.array(url).max(50).default([]),
+        firstParty: z.boolean().default(false),
       }),
-      (input) => registry.createApp(input),
+      ({ firstParty, ...input }) => registry.createApp({ ...input, settings: firstParty ? { firstParty: true } : {} }),
     ),
+    'apps.setFirstParty': operation(z.object({ id: appId, firstParty: z.boolean() }), ({ id, firstParty }) => registry.updateSettings(id, { firstParty })),
     'apps.list': operation(z.object({}), () => registry.listApps()),
     'apps.show': operation(z.object({ id: appId }), ({ id }) => registry.getApp(id)),
     'apps.addOrigin': operation(z.object({ id: appId, origin: url }), ({ id, origin }) => registry.addOrigin(id, origin)),
@@ -51,7 +53,12 @@ export function createOperations({ registry, identity }: OperationServices) {
       await writeAudit(identity.db, { event: 'key_rotated', details: { ...result, via: 'cli' } });
       return result;
     }),
-    'keys.retire': operation(z.object({}), async () => ({ retired: await identity.keys.retire() })),
+    'keys.retire': operation(z.object({}), async () => {
+      // Tokens live at most the access-token lifetime; an ID token hint may be older, which is fine.
+      const result = await identity.keys.retire(identity.config.accessTokenTtlSeconds * 1000);
+      if (result.retired.length) await writeAudit(identity.db, { event: 'key_retired', details: { ...result, via: 'cli' } });
+      return result;
+    }),
     'audit.tail': operation(z.object({ limit: z.number().int().min(1).max(1000).default(50), afterId: z.number().int().min(0).optional() }), async (input) =>
       (await tailAudit(identity.db, input)).map((r) => ({ ...r, at: r.at.toISOString() })),
     ),

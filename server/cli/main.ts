@@ -15,7 +15,7 @@ Server
   keygen                         Print a new MASTER_KEY
 
 Apps
-  apps create --name N [--origin URL …] [--redirect-uri URL …]
+  apps create --name N [--origin URL …] [--redirect-uri URL …] [--first-party]
                                  Register an app; prints its id and its secret key (shown once)
   apps list                      List apps
   apps show APP_ID               Show one app
@@ -24,6 +24,8 @@ Apps
   apps add-redirect-uri APP_ID URL
   apps remove-redirect-uri APP_ID URL
   apps rotate-secret APP_ID      Issue a new secret key; the old one stops working at once
+  apps set-first-party APP_ID on|off
+                                 First-party apps sign users in without the consent click
 
 Users
   users create --email E --password P [--name N] [--role admin]
@@ -63,6 +65,7 @@ export async function runCli(argv: string[], env = process.env): Promise<number>
         origin: { type: 'string', multiple: true },
         'redirect-uri': { type: 'string', multiple: true },
         demo: { type: 'boolean' },
+        'first-party': { type: 'boolean' },
         json: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -103,14 +106,15 @@ export async function runCli(argv: string[], env = process.env): Promise<number>
     throw new UsageError(`unknown command "${command}"`);
   } catch (error) {
     if (error instanceof UsageError) return fail(`${error.message}\n\n${USAGE}`, 2);
-    if (error instanceof ConfigError || error instanceof DatabaseError || error instanceof StartupError || isAppError(error)) {
-      return fail(error.message, 1);
+    if (error instanceof ConfigError || error instanceof DatabaseError || error instanceof StartupError || isAppError(error) || (error as Error)?.name === 'MasterKeyMismatchError') {
+      return fail((error as Error).message, 1);
     }
     return fail(`unexpected error: ${(error as Error)?.stack ?? String(error)}`, 1); // our bug: keep the stack
   }
 }
 
 type Values = {
+  'first-party'?: boolean;
   name?: string;
   origin?: string[];
   'redirect-uri'?: string[];
@@ -124,7 +128,8 @@ type Values = {
 type Config = ReturnType<typeof loadConfig>;
 
 const APPS_USAGE: Record<string, { args: number; shape: string }> = {
-  create: { args: 0, shape: '--name N [--origin URL …] [--redirect-uri URL …]' },
+  create: { args: 0, shape: '--name N [--origin URL …] [--redirect-uri URL …] [--first-party]' },
+  'set-first-party': { args: 2, shape: 'APP_ID on|off' },
   list: { args: 0, shape: '' },
   show: { args: 1, shape: 'APP_ID' },
   'add-origin': { args: 2, shape: 'APP_ID URL' },
@@ -150,6 +155,7 @@ async function apps(sub: string | undefined, args: string[], values: Values, con
           name: values.name,
           origins: values.origin ?? [],
           redirectUris: values['redirect-uri'] ?? [],
+          firstParty: values['first-party'] ?? false,
         });
         if (values.json) print({ ...app, secret });
         else {
@@ -175,6 +181,9 @@ async function apps(sub: string | undefined, args: string[], values: Values, con
         return output(await transport.call('apps.addRedirectUri', { id, uri: value }), values);
       case 'remove-redirect-uri':
         return output(await transport.call('apps.removeRedirectUri', { id, uri: value }), values);
+      case 'set-first-party':
+        if (value !== 'on' && value !== 'off') throw new UsageError('usage: tollgate apps set-first-party APP_ID on|off');
+        return output(await transport.call('apps.setFirstParty', { id, firstParty: value === 'on' }), values);
       default: {
         const { app, secret } = await transport.call('apps.rotateSecret', { id });
         if (values.json) print({ ...app, secret });
@@ -237,7 +246,11 @@ async function admin(command: string, sub: string | undefined, args: string[], v
       case 'keys retire': {
         const result = await transport.call('keys.retire', {});
         if (values.json) print(result);
-        else console.log(result.retired.length ? `No longer published: ${result.retired.join(', ')}` : 'Nothing to retire.');
+        else {
+          if (result.retired.length) console.log(`No longer published: ${result.retired.join(', ')}`);
+          if (result.waiting.length) console.log(`Still published until their tokens have expired (try again later): ${result.waiting.join(', ')}`);
+          if (!result.retired.length && !result.waiting.length) console.log('Nothing to retire.');
+        }
         return 0;
       }
       default: {
@@ -292,6 +305,7 @@ function printApp(app: AppView) {
   console.log(`${app.id}  ${app.name}`);
   console.log(`  origins:       ${app.origins.join(', ') || '(none)'}`);
   console.log(`  redirect URIs: ${app.redirectUris.join(', ') || '(none)'}`);
+  console.log(`  first-party:   ${app.settings.firstParty === true ? 'yes (no consent click)' : 'no'}`);
   console.log(`  secret key:    ${app.secretHint}`);
   console.log(`  created:       ${app.createdAt}`);
 }

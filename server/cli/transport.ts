@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { createOperations, type OperationName, type OperationResult } from '../admin/operations';
 import type { Config } from '../config';
 import { migrateToLatest, openDatabase } from '../db/index';
@@ -42,12 +43,17 @@ async function databaseTransport(config: Config, release: () => void): Promise<T
   const database = await openDatabase(config.database);
   await migrateToLatest(database);
   const registry = createRegistry({ db: database.db });
-  const masterKey = config.masterKey ?? loadOrCreateMasterKey(config.dataDir).key;
-  const identity = createIdentity({ database, registry, config, masterKey, logger: createLogger(config.logLevel) });
+  // On PostgreSQL the servers' key must be given: a key generated here would seal signing keys
+  // no server can open. On the embedded database the data directory holds the one key.
+  const masterKey = config.masterKey ?? (config.database.engine === 'pglite' ? loadOrCreateMasterKey(config.dataDir).key : undefined);
+  const identity = createIdentity({ database, registry, config, masterKey: masterKey ?? randomBytes(32).toString('base64url'), logger: createLogger(config.logLevel) });
   const operations = createOperations({ registry, identity });
   return {
     via: 'database',
     async call(name, input) {
+      if (!masterKey && name.startsWith('keys.')) {
+        throw new AppError(400, 'MASTER_KEY_REQUIRED', 'set MASTER_KEY to the key your servers use before running `tollgate keys …`');
+      }
       const operation = operations[name];
       const parsed = operation.input.safeParse(input);
       if (!parsed.success) {

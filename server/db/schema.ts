@@ -66,6 +66,7 @@ export interface SigningKeysTable {
   private_jwk_enc: string;
   status: 'active' | 'retiring' | 'retired';
   created_at: CreatedAt;
+  rotated_at: Date | null;
   retired_at: Date | null;
 }
 

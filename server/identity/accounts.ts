@@ -5,6 +5,7 @@ import { hashSecret } from '../lib/random';
 import { writeAudit, type Actor } from './audit';
 import { identityErrors } from './errors';
 import type { Mailer } from './mailer';
+import type { Logger } from 'pino';
 import { hashPassword, PASSWORD_MAX, PASSWORD_MIN, verifyPassword } from './passwords';
 import { findUser, findUserByEmail, insertUser, normaliseEmail, toUserView, updateUser, type UserView } from './users';
 
@@ -14,6 +15,7 @@ type Purpose = keyof typeof TOKEN_TTL_MS;
 export interface AccountsOptions {
   db: Kysely<Database>;
   mailer: Mailer;
+  logger: Logger;
   publicUrl: string;
   /** Called when a user's sessions must all end (password reset). */
   onSignOutEverywhere(userId: string): Promise<void>;
@@ -22,7 +24,19 @@ export interface AccountsOptions {
 export type Accounts = ReturnType<typeof createAccounts>;
 
 /** Sign-up, sign-in, email verification and password changes. Services never see HTTP. */
-export function createAccounts({ db, mailer, publicUrl, onSignOutEverywhere }: AccountsOptions) {
+export function createAccounts({ db, mailer, logger, publicUrl, onSignOutEverywhere }: AccountsOptions) {
+  /**
+   * Mail that fails to go out must not change the answer: a sign-up has already happened, and
+   * a reset request must look the same whether or not the account exists. It is logged instead.
+   */
+  async function sendQuietly(mail: Parameters<Mailer['send']>[0]) {
+    try {
+      await mailer.send(mail);
+    } catch (err) {
+      logger.error({ err, mail: { to: mail.to, subject: mail.subject } }, 'mail could not be sent');
+    }
+  }
+
   function checkPassword(password: string) {
     if (password.length < PASSWORD_MIN || password.length > PASSWORD_MAX) throw identityErrors.WEAK_PASSWORD();
   }
@@ -54,7 +68,7 @@ export function createAccounts({ db, mailer, publicUrl, onSignOutEverywhere }: A
 
   async function sendVerification(user: Pick<UserRow, 'id' | 'email'>) {
     const token = await issueEmailToken(user.id, 'verify_email');
-    await mailer.send({
+    await sendQuietly({
       to: user.email,
       subject: 'Confirm your email address',
       text: `Confirm your email address for your account:\n\n${publicUrl}/login?view=verify&token=${token}\n\nThe link works once, for 48 hours. If you did not sign up, ignore this email.`,
@@ -118,7 +132,7 @@ export function createAccounts({ db, mailer, publicUrl, onSignOutEverywhere }: A
       const user = await findUserByEmail(db, email);
       if (!user) return;
       const token = await issueEmailToken(user.id, 'reset_password');
-      await mailer.send({
+      await sendQuietly({
         to: user.email,
         subject: 'Reset your password',
         text: `Someone asked to reset the password of your account.\n\n${publicUrl}/login?view=reset&token=${token}\n\nThe link works once, for one hour. If it was not you, ignore this email: your password stays as it is.`,

@@ -15,6 +15,7 @@ export type AuditEvent =
   | 'family_revoked'
   | 'consent_revoked'
   | 'key_rotated'
+  | 'key_retired'
   | 'role_changed'
   | 'user_created';
 

@@ -25,6 +25,9 @@ export const DEFAULT_LIMITS = {
   reset_ip: { points: 10, duration: 3600 },
   reset_account: { points: 3, duration: 3600 },
   token_ip: { points: 600, duration: 60 },
+  email_ip: { points: 30, duration: 3600 },
+  resend_user: { points: 3, duration: 3600 },
+  password_user: { points: 10, duration: 900 },
 };
 export type LimitName = keyof typeof DEFAULT_LIMITS;
 
@@ -47,12 +50,12 @@ export function createIdentity({ database, registry, config, masterKey, logger, 
   const mailer = createMailer({ smtpUrl: config.mail.smtpUrl, from: config.mail.from, db, logger });
 
   /** Ends sessions of a user (one, or all but one) and every refresh token they carried. */
-  async function signOut(userId: string, which: { publicId: string } | { allExcept?: string }, actor: Actor = {}) {
+  async function signOut(userId: string, which: { publicId: string } | { allExcept?: string }, actor: Actor & { currentSession?: string } = {}) {
     const ended = await sessions.revoke(userId, which);
     await refresh.revokeSessions(ended);
     if (ended.length) {
       await writeAudit(db, {
-        event: 'publicId' in which ? 'session_revoked' : 'sign_out_everywhere',
+        event: 'publicId' in which ? (which.publicId === actor.currentSession ? 'sign_out' : 'session_revoked') : 'sign_out_everywhere',
         userId,
         actor,
         details: { sessions: ended },
@@ -61,7 +64,7 @@ export function createIdentity({ database, registry, config, masterKey, logger, 
     return ended;
   }
 
-  const accounts = createAccounts({ db, mailer, publicUrl: config.publicUrl, onSignOutEverywhere: (userId) => signOut(userId, {}).then(() => undefined) });
+  const accounts = createAccounts({ db, mailer, logger, publicUrl: config.publicUrl, onSignOutEverywhere: (userId) => signOut(userId, {}).then(() => undefined) });
   const oauth = createOAuth({ db, registry, sessions, tokens, refresh, transactionKey: deriveKey(masterKey, 'authorize-transaction') });
   // An unknown kid is the token's fault (TOKEN_INVALID), not the key store's: say so in jose's terms.
   const verifier = createCachedVerifier({

@@ -29,7 +29,8 @@ export function createMailer({ smtpUrl, from, db, logger }: { smtpUrl?: string; 
   return {
     async send(mail) {
       await db.insertInto('dev_mail').values({ to_address: mail.to, subject: mail.subject, body_text: mail.text }).execute();
-      logger.info({ mail: { to: mail.to, subject: mail.subject, text: mail.text } }, 'mail (dev mailbox; set SMTP_URL to send)');
+      // The log names the mail; its links (which sign people in) stay in the dev mailbox.
+      logger.info({ mail: { to: mail.to, subject: mail.subject } }, 'mail kept in the dev mailbox (/dev/mailbox); set SMTP_URL to send');
     },
   };
 }

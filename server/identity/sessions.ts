@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database, SessionRow } from '../db/schema';
 import { hashSecret, newId } from '../lib/random';
 import { randomBytes } from 'node:crypto';
@@ -49,6 +49,22 @@ export function createSessions({ db, idleDays, maxDays }: { db: Kysely<Database>
       return { token, session };
     },
 
+    /**
+     * The same user signing in again (prompt=login): the session gets a new cookie value (no
+     * fixation) and a new auth_time, but keeps its public id, so apps holding refresh tokens
+     * bound to it are not signed out.
+     */
+    async reauthenticate(session: SessionRow): Promise<{ token: string; session: SessionRow }> {
+      const token = randomBytes(32).toString('base64url');
+      const updated = await db
+        .updateTable('sessions')
+        .set({ id: hashSecret(token), auth_time: new Date(), last_seen_at: new Date() })
+        .where('id', '=', session.id)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      return { token, session: updated };
+    },
+
     /** The live session a cookie value names, or undefined. */
     async fromToken(token: string | undefined): Promise<SessionRow | undefined> {
       if (!token || token.length > 100) return undefined;
@@ -68,7 +84,22 @@ export function createSessions({ db, idleDays, maxDays }: { db: Kysely<Database>
       return session;
     },
 
-    /** Whether the session behind a token's `sid` is still live (refresh and userinfo ask). */
+    /** Slides a live session's idle expiry (an app refreshed for it); false when it has ended. */
+    async touch(publicId: string): Promise<boolean> {
+      const now = new Date();
+      const row = await db
+        .updateTable('sessions')
+        .set({ last_seen_at: now, idle_expires_at: sql<Date>`least(now() + make_interval(days => ${idleDays}), expires_at)` })
+        .where('public_id', '=', publicId)
+        .where('revoked_at', 'is', null)
+        .where('expires_at', '>', now)
+        .where('idle_expires_at', '>', now)
+        .returning('public_id')
+        .executeTakeFirst();
+      return row !== undefined;
+    },
+
+    /** Whether the session behind a token's `sid` is still live (userinfo asks). */
     async isLive(publicId: string): Promise<boolean> {
       const now = new Date();
       const row = await db

@@ -2,7 +2,15 @@ import { exportJWK, generateKeyPair, importJWK, type JWK } from 'jose';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema';
 import { randomBase32 } from '../lib/random';
-import { deriveKey, seal, unseal } from '../lib/sealing';
+import { deriveKey, seal, SealError, unseal } from '../lib/sealing';
+
+/** The database's signing keys were sealed under another master key. */
+export class MasterKeyMismatchError extends Error {
+  override name = 'MasterKeyMismatchError';
+  constructor() {
+    super('the signing keys in this database were sealed with another master key; set MASTER_KEY (or DATA_DIR/master.key) to the key this database was set up with');
+  }
+}
 
 type Key = Awaited<ReturnType<typeof importJWK>>;
 interface KeySet {
@@ -41,7 +49,14 @@ export function createSigningKeys({ db, masterKey }: { db: Kysely<Database>; mas
     for (const row of rows) {
       const jwk = row.public_jwk as JWK;
       published.set(row.kid, { jwk, publicKey: await importJWK(jwk, 'ES256') });
-      if (row.status === 'active') active = { kid: row.kid, key: await importJWK(JSON.parse(unseal(sealingKey, row.private_jwk_enc, row.kid)), 'ES256') };
+      if (row.status !== 'active') continue;
+      let privateJwk: string;
+      try {
+        privateJwk = unseal(sealingKey, row.private_jwk_enc, row.kid);
+      } catch (error) {
+        throw error instanceof SealError ? new MasterKeyMismatchError() : error;
+      }
+      active = { kid: row.kid, key: await importJWK(JSON.parse(privateJwk), 'ES256') };
     }
     if (!active) throw new Error('no active signing key');
     cache = { at: Date.now(), active, published };
@@ -77,18 +92,29 @@ export function createSigningKeys({ db, masterKey }: { db: Kysely<Database>; mas
     /** Adds a new signing key; the old one stays published as `retiring`. */
     async rotate(): Promise<{ kid: string; retiring: string[] }> {
       const kid = await db.transaction().execute(async (trx) => {
-        const old = await trx.updateTable('signing_keys').set({ status: 'retiring' }).where('status', '=', 'active').returning('kid').execute();
+        const old = await trx.updateTable('signing_keys').set({ status: 'retiring', rotated_at: new Date() }).where('status', '=', 'active').returning('kid').execute();
         const next = await createWith(trx);
         return { kid: next, retiring: old.map((r) => r.kid) };
       });
       cache = undefined;
       return kid;
     },
-    /** Stops publishing keys that are retiring (do it once their tokens have expired). */
-    async retire(): Promise<string[]> {
-      const rows = await db.updateTable('signing_keys').set({ status: 'retired', retired_at: new Date() }).where('status', '=', 'retiring').returning('kid').execute();
+    /**
+     * Stops publishing retiring keys that left the active role at least `minAgeMs` ago, so no
+     * token they signed can still be live. Returns what was retired and what must wait.
+     */
+    async retire(minAgeMs: number): Promise<{ retired: string[]; waiting: string[] }> {
+      const cutoff = new Date(Date.now() - minAgeMs);
+      const rows = await db
+        .updateTable('signing_keys')
+        .set({ status: 'retired', retired_at: new Date() })
+        .where('status', '=', 'retiring')
+        .where('rotated_at', '<=', cutoff)
+        .returning('kid')
+        .execute();
+      const waiting = await db.selectFrom('signing_keys').select('kid').where('status', '=', 'retiring').execute();
       cache = undefined;
-      return rows.map((r) => r.kid);
+      return { retired: rows.map((r) => r.kid), waiting: waiting.map((r) => r.kid) };
     },
   };
 

@@ -119,6 +119,13 @@ export function createRegistry({ db, originCacheMs = 5_000 }: RegistryOptions) {
       return changed(await q.removeFromList(db, id, 'redirect_uris', redirectUri(value)), id);
     },
 
+    /** Merges settings into the app's (e.g. `{ firstParty: true }` skips the consent click). */
+    async updateSettings(id: string, settings: Record<string, unknown>) {
+      const current = await q.findApp(db, id);
+      if (!current) throw registryErrors.APP_NOT_FOUND(`No app has the id "${id}".`);
+      return changed(await q.updateApp(db, id, { settings: JSON.stringify({ ...current.settings, ...settings }) }), id);
+    },
+
     /** Issues a new secret key; the old one stops working at once. */
     async rotateSecret(id: string): Promise<{ app: AppView; secret: string }> {
       const secret = newSecret('sk');

@@ -1,9 +1,28 @@
-import { existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-/** Child-process and bundle tests run the build, exactly as users do; `npm test` builds first. */
+const root = fileURLToPath(new URL('../..', import.meta.url));
+
+function newest(path: string): number {
+  const stat = statSync(path);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  return Math.max(0, ...readdirSync(path).map((name) => newest(join(path, name))));
+}
+
+/**
+ * Child-process, browser and bundle tests run the build, exactly as users do. `npm test` builds
+ * first; a bare `npx vitest` after an edit would test a stale build, so rebuild when sources
+ * are newer than it.
+ */
 export default function setup() {
-  if (!existsSync(new URL('../../dist/cli.js', import.meta.url))) {
-    throw new Error('dist/ is missing: run `npm run build` (or `npm test`, which builds first).');
+  const stamp = join(root, 'dist', 'cli.js');
+  const sources = ['server', 'widget', 'migrations', 'rollup.config.mjs'].map((p) => join(root, p));
+  if (!existsSync(stamp) || Math.max(...sources.map(newest)) > statSync(stamp).mtimeMs) {
+    process.stdout.write('\nThe build is older than the sources: rebuilding…\n');
+    const result = spawnSync('npx', ['rollup', '-c', '--silent'], { cwd: root, stdio: 'inherit' });
+    if (result.status !== 0) throw new Error('`npm run build` failed; fix the build before testing.');
   }
   const engine = process.env.DATABASE_URL ? `PostgreSQL (${process.env.DATABASE_URL.replace(/\/\/[^@]*@/, '//')})` : 'PGlite';
   process.stdout.write(`\nTests run against ${engine}.\n`);

@@ -249,7 +249,7 @@ describe('hosted pages', () => {
 
   it('serves the dev mailbox outside production only', async () => {
     expect((await t.app.request('/dev/mailbox')).status).toBe(200);
-    const prod = await testApp({ env: { NODE_ENV: 'production', PUBLIC_URL: 'https://id.example.com' } });
+    const prod = await testApp({ env: { NODE_ENV: 'production', PUBLIC_URL: 'https://id.example.com', SMTP_URL: 'smtp://127.0.0.1:1' } });
     try {
       expect((await prod.app.request('/dev/mailbox')).status).toBe(404);
     } finally {

@@ -1,4 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -11,7 +12,8 @@ import { sql } from 'kysely';
 // On PostgreSQL the CLI works in a schema of this file's own; on PGlite in a data dir of its own.
 const schema = `t_cli_${randomBase32(6)}`;
 const dataDir = tempDir();
-const env = childEnv(POSTGRES_URL ? { DATABASE_URL: POSTGRES_URL, DATABASE_SCHEMA: schema, DATA_DIR: dataDir } : { DATA_DIR: dataDir });
+const MASTER_KEY = randomBytes(32).toString('base64url');
+const env = childEnv(POSTGRES_URL ? { DATABASE_URL: POSTGRES_URL, DATABASE_SCHEMA: schema, DATA_DIR: dataDir, MASTER_KEY } : { DATA_DIR: dataDir });
 
 afterAll(async () => {
   if (!POSTGRES_URL) return;
@@ -52,6 +54,16 @@ describe('tollgate CLI (child process)', () => {
     expect(JSON.parse((await tollgate('apps', 'show', appId, '--json')).stdout).origins).not.toContain('https://second.example');
   });
 
+  it('marks an app first-party, so users skip the consent click', async () => {
+    const on = await tollgate('apps', 'set-first-party', appId, 'on', '--json');
+    expect(on.code).toBe(0);
+    expect(JSON.parse(on.stdout).settings).toEqual({ firstParty: true });
+    expect((await tollgate('apps', 'show', appId)).stdout).toContain('first-party:   yes');
+    expect(JSON.parse((await tollgate('apps', 'set-first-party', appId, 'off', '--json')).stdout).settings).toEqual({ firstParty: false });
+    const created = await tollgate('apps', 'create', '--name', 'Own', '--first-party', '--json');
+    expect(JSON.parse(created.stdout).settings).toEqual({ firstParty: true });
+  });
+
   it('rotates the secret', async () => {
     const res = await tollgate('apps', 'rotate-secret', appId, '--json');
     expect(res.code).toBe(0);
@@ -77,6 +89,13 @@ describe('tollgate CLI (child process)', () => {
 
     const rotated = JSON.parse((await tollgate('keys', 'rotate', '--json')).stdout);
     expect(rotated.kid).toMatch(/^k_/);
+    if (POSTGRES_URL) {
+      // Without the servers' key the CLI must not seal keys no server could open.
+      const { MASTER_KEY: _, ...keyless } = env;
+      const refused = await runTollgate(['keys', 'rotate'], keyless);
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toMatch(/set MASTER_KEY to the key your servers use/);
+    }
     const audit = await tollgate('audit', 'tail', '--json');
     const events = audit.stdout.trim().split('\n').map((l) => JSON.parse(l).event);
     expect(events).toEqual(expect.arrayContaining(['user_created', 'role_changed', 'key_rotated']));
@@ -85,7 +104,7 @@ describe('tollgate CLI (child process)', () => {
   let before = '';
   it('takes a snapshot before the bad input', async () => {
     before = (await tollgate('apps', 'list', '--json')).stdout;
-    expect(JSON.parse(before)).toHaveLength(1);
+    expect(JSON.parse(before)).toHaveLength(2);
   });
 
   it.each([
@@ -105,6 +124,7 @@ describe('tollgate CLI (child process)', () => {
     [[], 2, /^tollgate: missing command\n/],
     [['users', 'create', '--email', 'x@example.com'], 2, /usage: tollgate users create --email E --password P/],
     [['keys', 'explode'], 2, /unknown command "keys explode"/],
+    [['apps', 'set-first-party', 'app_unknown123', 'maybe'], 2, /usage: tollgate apps set-first-party APP_ID on\|off/],
     [['audit', 'tail', '--limit', 'lots'], 2, /--limit must be an integer/],
   ])('refuses %j with exit %i and a clear message', async (args, code, message) => {
     const res = await tollgate(...args);

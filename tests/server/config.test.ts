@@ -65,14 +65,21 @@ describe('configuration', () => {
   });
 
   it('requires MASTER_KEY in production on PostgreSQL, where instances must share it', () => {
-    const prod = { NODE_ENV: 'production', PUBLIC_URL: 'https://id.example.com' };
+    const prod = { NODE_ENV: 'production', PUBLIC_URL: 'https://id.example.com', SMTP_URL: 'smtps://u:p@smtp.example.com' };
     expect(() => loadConfig({ ...prod, DATABASE_URL: 'postgres://db/tg' })).toThrow(/MASTER_KEY must be set in production/);
     const key = 'A'.repeat(43);
     expect(loadConfig({ ...prod, DATABASE_URL: 'postgres://db/tg', MASTER_KEY: key }).masterKey).toBe(key);
     expect(loadConfig(prod).host).toBe('0.0.0.0');
   });
 
-  it('requires PUBLIC_URL in production, where it is the token issuer', () => {
-    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/PUBLIC_URL must be set in production/);
+  it('requires an https PUBLIC_URL and SMTP_URL in production', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production', SMTP_URL: 'smtp://x' })).toThrow(/PUBLIC_URL must be set in production/);
+    expect(() => loadConfig({ NODE_ENV: 'production', SMTP_URL: 'smtp://x', PUBLIC_URL: 'http://id.example.com' })).toThrow(/PUBLIC_URL must be https in production/);
+    expect(() => loadConfig({ NODE_ENV: 'production', PUBLIC_URL: 'https://id.example.com' })).toThrow(/SMTP_URL must be set in production/);
+    expect(loadConfig({ NODE_ENV: 'production', SMTP_URL: 'smtp://x', PUBLIC_URL: 'http://localhost:8787' }).publicUrl).toBe('http://localhost:8787');
+  });
+
+  it.each(['BODY_LIMIT', 'DATABASE_POOL_MAX', 'SHUTDOWN_TIMEOUT_MS', 'ACCESS_TOKEN_TTL_SECONDS', 'SESSION_IDLE_DAYS'])('says what %s expects when it is not a number', (name) => {
+    expect(() => loadConfig({ [name]: 'lots' })).toThrow(new RegExp(`^invalid configuration: ${name} must be an integer`));
   });
 });

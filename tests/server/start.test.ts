@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -97,6 +97,19 @@ describe('start-up failures', () => {
     } finally {
       blocker.close();
     }
+  });
+
+  it('refuses a master key that cannot open the signing keys, in one line', async () => {
+    const dir = tempDir();
+    const port = await freePort();
+    const first = spawnTollgate('bin/tollgate.js', ['start'], childEnv({ DATA_DIR: dir, PORT: String(port) }));
+    await waitFor200(`http://127.0.0.1:${port}/readyz`, 15_000, first);
+    expect(await first.stop()).toBe(0);
+    writeFileSync(join(dir, 'master.key'), `${'B'.repeat(43)}\n`);
+    const res = await runTollgate(['start'], childEnv({ DATA_DIR: dir, PORT: String(port) }));
+    expect(res.code).toBe(1);
+    expect(res.stderr).toMatch(/^tollgate: the signing keys in this database were sealed with another master key/);
+    expect(res.stderr.trim().split('\n')).toHaveLength(1);
   });
 
   it('refuses a port that is taken, in one line', async () => {

@@ -7,10 +7,13 @@ import { writeAudit, type Actor } from '../audit';
 import type { Sessions } from '../sessions';
 import type { TokenIssuer } from '../tokens';
 import { findUser } from '../users';
+import { normaliseOrigin, normaliseRedirectUri } from '../../registry/origin';
 import type { AuthorizeRequest } from './authorize-request';
 import type { RefreshTokens } from './refresh-tokens';
 
 const CODE_TTL_MS = 60_000;
+/** How long a consent page may stay open before its answer is refused. */
+const TRANSACTION_TTL_MS = 3_600_000;
 
 /** An error of the token, revocation and userinfo endpoints, in RFC 6749 §5.2 terms. */
 export class OAuthError extends Error {
@@ -58,6 +61,20 @@ export function createOAuth({ db, registry, sessions, tokens, refresh, transacti
     };
   }
 
+  /**
+   * Records that the user signed in to the app (consented, or first-party): scopes add up, so a
+   * narrower request later does not take back what was granted before.
+   */
+  async function grantConsent(userId: string, appId: string, scope: string): Promise<void> {
+    const existing = await db.selectFrom('consents').select('scope').where('user_id', '=', userId).where('app_id', '=', appId).executeTakeFirst();
+    const union = [...new Set([...(existing?.scope.split(' ') ?? []), ...scope.split(' ')])].filter(Boolean).join(' ');
+    await db
+      .insertInto('consents')
+      .values({ user_id: userId, app_id: appId, scope: union })
+      .onConflict((oc) => oc.columns(['user_id', 'app_id']).doUpdateSet({ scope: union, last_used_at: new Date() }))
+      .execute();
+  }
+
   async function knownApp(clientId: string) {
     if (!/^app_[a-z0-9_]{4,60}$/.test(clientId)) return undefined;
     return registry.getApp(clientId).catch(() => undefined);
@@ -74,24 +91,18 @@ export function createOAuth({ db, registry, sessions, tokens, refresh, transacti
       return request.scope.split(' ').some((s) => !granted.has(s));
     },
 
-    async grantConsent(userId: string, appId: string, scope: string): Promise<void> {
-      await db
-        .insertInto('consents')
-        .values({ user_id: userId, app_id: appId, scope })
-        .onConflict((oc) => oc.columns(['user_id', 'app_id']).doUpdateSet({ scope, last_used_at: new Date() }))
-        .execute();
-    },
-
-    /** The consent form's reference to the request: the query, MACed and bound to the session. */
+    /** The consent form's reference to the request: the query and the time, MACed and bound to the session. */
     sealTransaction(query: string, sessionId: string): string {
-      const mac = createHmac('sha256', transactionKey).update(`${sessionId}\n${query}`).digest('base64url');
-      return `${Buffer.from(query).toString('base64url')}.${mac}`;
+      const at = String(Date.now());
+      const mac = createHmac('sha256', transactionKey).update(`${sessionId}\n${at}\n${query}`).digest('base64url');
+      return `${at}.${Buffer.from(query).toString('base64url')}.${mac}`;
     },
     openTransaction(transaction: string, sessionId: string): URLSearchParams | undefined {
-      const [body, mac] = transaction.split('.');
-      if (!body || !mac || transaction.length > 8192) return undefined;
+      const [at, body, mac] = transaction.split('.');
+      if (!at || !body || !mac || transaction.length > 8192 || !/^\d{1,16}$/.test(at)) return undefined;
+      if (Date.now() - Number(at) > TRANSACTION_TTL_MS) return undefined;
       const query = Buffer.from(body, 'base64url').toString('utf8');
-      const expected = createHmac('sha256', transactionKey).update(`${sessionId}\n${query}`).digest();
+      const expected = createHmac('sha256', transactionKey).update(`${sessionId}\n${at}\n${query}`).digest();
       const given = Buffer.from(mac, 'base64url');
       if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
       return new URLSearchParams(query);
@@ -114,7 +125,7 @@ export function createOAuth({ db, registry, sessions, tokens, refresh, transacti
           expires_at: new Date(Date.now() + CODE_TTL_MS),
         })
         .execute();
-      await db.updateTable('consents').set({ last_used_at: new Date() }).where('user_id', '=', session.user_id).where('app_id', '=', request.app.id).execute();
+      await grantConsent(session.user_id, request.app.id, request.scope);
       return code;
     },
 
@@ -139,11 +150,12 @@ export function createOAuth({ db, registry, sessions, tokens, refresh, transacti
       }
       if (row.expires_at.getTime() <= Date.now()) throw new OAuthError('invalid_grant', 'The authorization code has expired.');
       if (row.app_id !== input.clientId) throw new OAuthError('invalid_grant', 'The authorization code was issued to another client.');
-      if (row.redirect_uri !== input.redirectUri) throw new OAuthError('invalid_grant', 'redirect_uri does not match the authorization request.');
+      // Compared as the authorization endpoint stored it: normalised (RFC 3986 §6 equivalence).
+      if (!sameRedirect(row.redirect_uri, input.redirectUri)) throw new OAuthError('invalid_grant', 'redirect_uri does not match the authorization request.');
       if (!/^[A-Za-z0-9._~-]{43,128}$/.test(input.codeVerifier)) throw new OAuthError('invalid_grant', 'code_verifier must be 43 to 128 unreserved characters.');
       const challenge = createHash('sha256').update(input.codeVerifier).digest('base64url');
       if (challenge !== row.code_challenge) throw new OAuthError('invalid_grant', 'code_verifier does not match the code_challenge.');
-      if (!(await sessions.isLive(row.session_id))) throw new OAuthError('invalid_grant', 'The session that approved this code has ended.');
+      if (!(await sessions.touch(row.session_id))) throw new OAuthError('invalid_grant', 'The session that approved this code has ended.');
       const user = await findUser(db, row.user_id);
       if (!user) throw new OAuthError('invalid_grant', 'The user no longer exists.');
       const context = { appId: row.app_id, userId: row.user_id, sessionId: row.session_id, scope: row.scope, authTime: row.auth_time };
@@ -162,7 +174,8 @@ export function createOAuth({ db, registry, sessions, tokens, refresh, transacti
         throw new OAuthError('invalid_grant', 'The refresh token is invalid, expired or revoked.');
       }
       const { context } = result;
-      if (!(await sessions.isLive(context.sessionId))) throw new OAuthError('invalid_grant', 'The session has ended; sign in again.');
+      // An app refreshing is the user still using the session: it slides the idle expiry.
+      if (!(await sessions.touch(context.sessionId))) throw new OAuthError('invalid_grant', 'The session has ended; sign in again.');
       const user = await findUser(db, context.userId);
       if (!user) throw new OAuthError('invalid_grant', 'The user no longer exists.');
       return respond(user, context, result.token);
@@ -194,4 +207,13 @@ export function createOAuth({ db, registry, sessions, tokens, refresh, transacti
       await writeAudit(db, { event: 'consent_revoked', userId, appId, actor });
     },
   };
+}
+
+/** Whether a presented redirect URI (or web_message origin) names the stored, normalised one. */
+export function sameRedirect(stored: string, presented: string): boolean {
+  if (stored === presented) return true;
+  const uri = normaliseRedirectUri(presented);
+  if (uri.ok && uri.value === stored) return true;
+  const origin = normaliseOrigin(presented);
+  return origin.ok && origin.value === stored;
 }

@@ -47,9 +47,9 @@ export function authRoutes(identity: Identity) {
       const body = c.req.valid('json');
       const who = actor(c);
       await rateLimits.consume('signin_ip', who.ip);
-      await rateLimits.consume('signin_account', body.email.trim().toLowerCase());
+      await rateLimits.consume('signin_account', limitKey(body.email));
       const user = await accounts.signIn(body, who);
-      await rateLimits.reset('signin_account', body.email.trim().toLowerCase());
+      await rateLimits.reset('signin_account', limitKey(body.email));
       await startSession(c, identity, user);
       return c.json({ user: toUserView(user) }, 200);
     })
@@ -64,7 +64,7 @@ export function authRoutes(identity: Identity) {
       const session = c.get('session');
       if (session) {
         const { everywhere } = c.req.valid('json');
-        await identity.signOut(session.user_id, everywhere ? {} : { publicId: session.public_id }, actor(c));
+        await identity.signOut(session.user_id, everywhere ? {} : { publicId: session.public_id }, { ...actor(c), currentSession: session.public_id });
       }
       clearSessionCookie(c);
       return c.body(null, 204);
@@ -72,7 +72,7 @@ export function authRoutes(identity: Identity) {
     .openapi(routes.forgot, async (c) => {
       const { email: address } = c.req.valid('json');
       await rateLimits.consume('reset_ip', actor(c).ip);
-      await rateLimits.consume('reset_account', address.trim().toLowerCase());
+      await rateLimits.consume('reset_account', limitKey(address));
       await accounts.requestPasswordReset(address);
       return c.body(null, 202);
     })
@@ -87,15 +87,18 @@ export function authRoutes(identity: Identity) {
     .openapi(routes.change, async (c) => {
       const { user } = await requireUser(c, identity);
       const body = c.req.valid('json');
+      await rateLimits.consume('password_user', user.id);
       await accounts.changePassword(user.id, body.currentPassword, body.newPassword, actor(c));
       return c.body(null, 204);
     })
     .openapi(routes.verify, async (c) => {
+      await rateLimits.consume('email_ip', actor(c).ip);
       const user = await accounts.verifyEmail(c.req.valid('json').token, actor(c));
       return c.json({ user: toUserView(user) }, 200);
     })
     .openapi(routes.resend, async (c) => {
       const { user } = await requireUser(c, identity);
+      await rateLimits.consume('resend_user', user.id);
       await accounts.resendVerification(user.id);
       return c.body(null, 202);
     })
@@ -128,4 +131,9 @@ export function authRoutes(identity: Identity) {
       await oauth.revokeApp(user.id, c.req.valid('param').id, actor(c));
       return c.body(null, 204);
     });
+}
+
+/** The per-account limit's key: the email as the account lookup normalises it, valid or not. */
+function limitKey(email: string): string {
+  return email.trim().normalize('NFC').toLowerCase().slice(0, 254);
 }

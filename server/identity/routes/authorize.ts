@@ -98,7 +98,7 @@ export function authorizeRoutes(identity: Identity) {
       const outcome =
         body.decision === 'deny'
           ? result(request, { error: 'access_denied', error_description: 'The user cancelled.' })
-          : (await oauth.grantConsent(session.user_id, request.app.id, request.scope), result(request, { code: await oauth.issueCode(request, session) }));
+          : result(request, { code: await oauth.issueCode(request, session) });
       return c.json(outcome.redirectTo !== undefined ? { redirectTo: outcome.redirectTo } : { webMessage: outcome.webMessage! }, 200);
     });
 }

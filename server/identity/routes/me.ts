@@ -35,6 +35,7 @@ export async function authenticateBearer(identity: Identity, authorization: stri
   try {
     claims = await identity.verifier.verify(token, { appId });
   } catch (error) {
+    if (isTollgateTokenError(error) && error.code === 'JWKS_UNAVAILABLE') throw httpErrors.UNAVAILABLE('The signing keys cannot be read right now; try again.');
     if (isTollgateTokenError(error)) throw unauthorized(error.message, error.code);
     throw error;
   }
@@ -53,6 +54,15 @@ export function meRoutes(identity: Identity) {
     const claims = await authenticateBearer(identity, c.req.header('authorization'), c.req.header('origin'));
     const user = await users.get(claims.sub);
     if (!user) throw unauthorized('The user no longer exists.');
-    return c.json({ user: { ...user }, appId: claims.aud, scope: [...claims.scope] }, 200, { "Cache-Control": "no-store" });
+    // Like userinfo: email with the `email` scope, the name with `profile`.
+    const scopes = new Set(claims.scope);
+    const view = {
+      id: user.id,
+      role: user.role,
+      createdAt: user.createdAt,
+      ...(scopes.has('email') ? { email: user.email, emailVerified: user.emailVerified } : {}),
+      ...(scopes.has('profile') ? { name: user.name } : {}),
+    };
+    return c.json({ user: view, appId: claims.aud, scope: [...claims.scope] }, 200, { 'Cache-Control': 'no-store' });
   });
 }

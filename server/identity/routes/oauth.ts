@@ -6,7 +6,8 @@ import { createRouter } from '../../http/context';
 import { bearerToken } from '../../sdk/bearer-token';
 import type { Identity } from '../index';
 import { SUPPORTED_SCOPES } from '../oauth/authorize-request';
-import { OAuthError } from '../oauth/service';
+import { OAuthError, sameRedirect } from '../oauth/service';
+import { isAppError } from '../../http/errors';
 import { renderErrorPage } from '../pages';
 import { findUser } from '../users';
 import { clearSessionCookie } from './session';
@@ -27,6 +28,11 @@ function oauthError(c: Context, error: OAuthError) {
     'Cache-Control': 'no-store',
     ...(error.status === 401 ? { 'WWW-Authenticate': error.error === 'invalid_token' ? 'Bearer error="invalid_token"' : 'Basic realm="tollgate"' } : {}),
   });
+}
+
+/** RFC 6749 defines no rate-limit error: `invalid_request` with 429 and Retry-After, in its shape. */
+function rateLimited(c: Context, error: { message: string; headers?: Record<string, string> }) {
+  return c.json({ error: 'invalid_request', error_description: error.message }, 429, { 'Cache-Control': 'no-store', ...error.headers });
 }
 
 /** A form body with each parameter at most once (RFC 6749 §3.2: parameters must not repeat). */
@@ -71,16 +77,19 @@ export function oauthRoutes(identity: Identity) {
         return c.json(body, 200, { 'Cache-Control': 'no-store', Pragma: 'no-cache' });
       } catch (error) {
         if (error instanceof OAuthError) return oauthError(c, error) as never;
+        if (isAppError(error) && error.status === 429) return rateLimited(c, error) as never;
         throw error;
       }
     })
     .openapi(revoke, async (c) => {
       try {
+        await rateLimits.consume('token_ip', actor(c).ip);
         const form = await readForm(c, ['token', 'token_type_hint', 'client_id']);
         await oauth.revoke({ token: required(form, 'token'), clientId: required(form, 'client_id') });
         return c.body(null, 200, { 'Cache-Control': 'no-store' });
       } catch (error) {
         if (error instanceof OAuthError) return oauthError(c, error) as never;
+        if (isAppError(error) && error.status === 429) return rateLimited(c, error) as never;
         throw error;
       }
     })
@@ -157,7 +166,7 @@ export function oauthRoutes(identity: Identity) {
     const clientId = typeof hint?.aud === 'string' ? hint.aud : q.get('client_id');
     const app = clientId ? await registry.getApp(clientId).catch(() => undefined) : undefined;
     const redirect = q.get('post_logout_redirect_uri');
-    if (redirect && (!app || !app.redirectUris.includes(redirect))) {
+    if (redirect && (!app || !app.redirectUris.some((registered) => sameRedirect(registered, redirect)))) {
       return renderErrorPage(c, { title: 'This sign-out link is not valid', message: 'post_logout_redirect_uri is not registered for this app.' });
     }
     const session = c.get('session');

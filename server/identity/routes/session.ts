@@ -36,8 +36,13 @@ export async function requireUser(c: Context, identity: Identity): Promise<{ ses
  */
 export async function startSession(c: Context, identity: Identity, user: UserRow): Promise<SessionRow> {
   const previous = c.get('session');
-  if (previous) await identity.signOut(previous.user_id, { publicId: previous.public_id });
-  const { token, session } = await identity.sessions.create(user.id, clientInfo(c, identity.config.trustProxy));
+  // Another user signing in on this browser ends the first user's session; the same user
+  // signing in again keeps theirs, under a new cookie value.
+  if (previous && previous.user_id !== user.id) await identity.signOut(previous.user_id, { publicId: previous.public_id });
+  const { token, session } =
+    previous && previous.user_id === user.id
+      ? await identity.sessions.reauthenticate(previous)
+      : await identity.sessions.create(user.id, clientInfo(c, identity.config.trustProxy));
   setCookie(c, COOKIE, token, { prefix: 'host', path: '/', httpOnly: true, secure: true, sameSite: 'Lax', maxAge: identity.sessions.maxAgeSeconds });
   c.set('session', session);
   return session;
