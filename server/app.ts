@@ -1,4 +1,3 @@
-import { methodNotAllowed } from 'hono/method-not-allowed';
 import type { Logger } from 'pino';
 import { createOperations } from './admin/operations';
 import { adminRoutes } from './admin/routes';
@@ -6,10 +5,10 @@ import type { Config } from './config';
 import type { DatabaseHandle } from './db/index';
 import { createRouter } from './http/context';
 import { registryCors } from './http/cors';
-import { notFound, onError, onMethodNotAllowed } from './http/handlers';
+import { notFoundOrNotAllowed, onError } from './http/handlers';
+import { edge } from './http/edge';
 import { jsonBody } from './http/json-body';
 import { createMetrics } from './http/metrics';
-import { requestContext } from './http/request-context';
 import { securityHeaders } from './http/security-headers';
 import { opsRoutes } from './ops/routes';
 import { createRegistry } from './registry/service';
@@ -56,10 +55,7 @@ export function createApp(deps: AppDeps) {
   const metrics = createMetrics({ defaults: deps.defaultMetrics ?? false });
   const app = createRouter();
 
-  app.use(requestContext(logger));
-  app.use(metrics.middleware);
-  app.use(securityHeaders({ https: config.publicUrl.startsWith('https:') }));
-  app.use(methodNotAllowed({ app, onMethodNotAllowed }));
+  app.use(edge({ logger, metrics, headers: securityHeaders({ https: config.publicUrl.startsWith('https:') }) }));
   const cors = registryCors({ isRegisteredOrigin: (origin) => registry.isRegisteredOrigin(origin) });
   for (const path of ['/v1/*', '/oauth/token', '/oauth/revoke', '/oauth/userinfo', '/.well-known/*']) app.use(path, cors);
   const json = jsonBody({ limit: config.bodyLimit });
@@ -76,7 +72,7 @@ export function createApp(deps: AppDeps) {
   const csrf = requireCsrf(config.publicUrl);
   for (const path of ['/auth/*', '/oauth/authorize/decision']) app.use(path, csrf);
 
-  app.route('/', opsRoutes({ ping: database.ping, metrics: metrics.registry, metricsToken: config.metricsToken }));
+  app.route('/', opsRoutes({ ping: database.ping, metrics, metricsToken: config.metricsToken }));
   app.route('/', assetRoutes(deps.assets));
   app.route('/', authRoutes(identity));
   app.route('/', authorizeRoutes(identity));
@@ -99,7 +95,7 @@ export function createApp(deps: AppDeps) {
     servers: [{ url: config.publicUrl }],
   });
   app.onError(onError);
-  app.notFound(notFound);
+  app.notFound(notFoundOrNotAllowed(app));
   return Object.assign(app, { services: { registry, identity }, metrics });
 }
 

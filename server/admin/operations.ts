@@ -55,7 +55,8 @@ export function createOperations({ registry, identity }: OperationServices) {
     }),
     'keys.retire': operation(z.object({}), async () => {
       // Tokens live at most the access-token lifetime; an ID token hint may be older, which is fine.
-      const result = await identity.keys.retire(identity.config.accessTokenTtlSeconds * 1000);
+      // Plus a minute: other instances may keep signing with the old key until they reload.
+      const result = await identity.keys.retire(identity.config.accessTokenTtlSeconds * 1000 + 60_000);
       if (result.retired.length) await writeAudit(identity.db, { event: 'key_retired', details: { ...result, via: 'cli' } });
       return result;
     }),

@@ -147,6 +147,7 @@ async function apps(sub: string | undefined, args: string[], values: Values, con
     throw new UsageError(`usage: tollgate apps ${sub}${usage.shape ? ` ${usage.shape}` : ''}`);
   }
   const [id, value] = args;
+  if (sub === 'set-first-party' && value !== 'on' && value !== 'off') throw new UsageError('usage: tollgate apps set-first-party APP_ID on|off');
   const transport = await connect(config);
   try {
     switch (sub) {
@@ -182,7 +183,6 @@ async function apps(sub: string | undefined, args: string[], values: Values, con
       case 'remove-redirect-uri':
         return output(await transport.call('apps.removeRedirectUri', { id, uri: value }), values);
       case 'set-first-party':
-        if (value !== 'on' && value !== 'off') throw new UsageError('usage: tollgate apps set-first-party APP_ID on|off');
         return output(await transport.call('apps.setFirstParty', { id, firstParty: value === 'on' }), values);
       default: {
         const { app, secret } = await transport.call('apps.rotateSecret', { id });

@@ -1,14 +1,5 @@
 import { OpenAPIHono, type Hook } from '@hono/zod-openapi';
-import type { Logger } from 'pino';
 import { httpErrors } from './errors';
-
-/** Typed per-request variables (hono's ContextVariableMap pattern). */
-declare module 'hono' {
-  interface ContextVariableMap {
-    requestId: string;
-    log: Logger;
-  }
-}
 
 /**
  * Every validation failure at the edge becomes one 400 `VALIDATION_FAILED` with the path and

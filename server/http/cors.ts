@@ -42,11 +42,12 @@ export function registryCors(options: CorsOptions): MiddlewareHandler {
         Vary: 'Origin, Access-Control-Request-Method, Access-Control-Request-Headers',
       });
     }
-    await next();
-    c.res.headers.append('Vary', 'Origin');
+    // Before next(): headers added to a finished response make the adapter rebuild it.
+    c.header('Vary', 'Origin', { append: true });
     if (allowed && normalised?.ok) {
-      c.res.headers.set('Access-Control-Allow-Origin', normalised.value);
-      c.res.headers.set('Access-Control-Expose-Headers', opts.exposeHeaders.join(', '));
+      c.header('Access-Control-Allow-Origin', normalised.value);
+      c.header('Access-Control-Expose-Headers', opts.exposeHeaders.join(', '));
     }
+    await next();
   };
 }

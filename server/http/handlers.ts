@@ -1,4 +1,5 @@
-import type { Context, ErrorHandler, NotFoundHandler } from 'hono';
+import type { Context, ErrorHandler, Hono, NotFoundHandler } from 'hono';
+import { TrieRouter } from 'hono/router/trie-router';
 import { HTTPException } from 'hono/http-exception';
 import { AppError, errorBody, httpErrors, isAppError } from './errors';
 
@@ -8,16 +9,33 @@ export const onError: ErrorHandler = (err, c) => {
   return respondWithError(c, error);
 };
 
-export const notFound: NotFoundHandler = (c) =>
-  respondWithError(c, httpErrors.NOT_FOUND(`No route matches ${c.req.method} ${c.req.path}.`));
-
-export function onMethodNotAllowed(c: Context, methods: string[]) {
-  return respondWithError(
-    c,
-    httpErrors.METHOD_NOT_ALLOWED(`${c.req.path} accepts ${methods.join(', ')}, not ${c.req.method}.`, undefined, {
-      Allow: methods.join(', '),
-    }),
-  );
+/**
+ * 404, or 405 with `Allow` when the path exists for other methods. Decided here, when nothing
+ * matched, so requests that do match pay nothing for it (a middleware would run on all of them).
+ */
+export function notFoundOrNotAllowed(app: Hono<any, any, any>): NotFoundHandler {
+  let router: TrieRouter<string[]> | undefined;
+  return (c) => {
+    if (!router) {
+      const byPath = new Map<string, Set<string>>();
+      for (const route of app.routes) {
+        if (route.method === 'ALL' || route.method === 'HEAD') continue;
+        const methods = byPath.get(route.path) ?? new Set<string>();
+        methods.add(route.method);
+        if (route.method === 'GET') methods.add('HEAD');
+        byPath.set(route.path, methods);
+      }
+      router = new TrieRouter<string[]>();
+      for (const [path, methods] of byPath) router.add('ALL', path, [...methods]);
+    }
+    const allowed = new Set<string>();
+    for (const [methods] of router.match('ALL', c.req.path)[0]) for (const m of methods) allowed.add(m);
+    if (allowed.size && !allowed.has(c.req.method)) {
+      const allow = [...allowed].join(', ');
+      return respondWithError(c, httpErrors.METHOD_NOT_ALLOWED(`${c.req.path} accepts ${allow}, not ${c.req.method}.`, undefined, { Allow: allow }));
+    }
+    return respondWithError(c, httpErrors.NOT_FOUND(`No route matches ${c.req.method} ${c.req.path}.`));
+  };
 }
 
 export function respondWithError(c: Context, error: AppError): Response {

@@ -1,14 +1,10 @@
-import type { MiddlewareHandler } from 'hono';
-
 /**
- * Secure defaults on every response. They are set before the handler runs, as prepared
- * headers: routes that need something else (framable embeds, popups that must keep
- * `window.opener`, the script other sites load) override them with `c.header()` or the
- * headers of `c.json()`/`c.body()`. Setting them after `next()` would rebuild every response
- * (measured: a third of the throughput).
+ * The secure defaults every response starts with. Routes that need something else (framable
+ * embeds, popups that must keep `window.opener`, the script other sites load) override them
+ * with `c.header()` or the headers of `c.json()`/`c.body()`.
  */
-export function securityHeaders({ https }: { https: boolean }): MiddlewareHandler {
-  const headers: [string, string][] = [
+export function securityHeaders({ https }: { https: boolean }): [string, string][] {
+  return [
     ['X-Content-Type-Options', 'nosniff'],
     ['Referrer-Policy', 'no-referrer'],
     ['Cross-Origin-Resource-Policy', 'same-origin'],
@@ -19,8 +15,4 @@ export function securityHeaders({ https }: { https: boolean }): MiddlewareHandle
     // login and checkout popups need (auth0-spa-js #1418).
     ...(https ? ([['Strict-Transport-Security', 'max-age=31536000; includeSubDomains']] as [string, string][]) : []),
   ];
-  return async function securityHeaders(c, next) {
-    for (const [name, value] of headers) c.header(name, value);
-    await next();
-  };
 }

@@ -91,6 +91,8 @@ export function createSigningKeys({ db, masterKey }: { db: Kysely<Database>; mas
     },
     /** Adds a new signing key; the old one stays published as `retiring`. */
     async rotate(): Promise<{ kid: string; retiring: string[] }> {
+      // A wrong master key must fail here, before it seals a key no server could open.
+      await keys();
       const kid = await db.transaction().execute(async (trx) => {
         const old = await trx.updateTable('signing_keys').set({ status: 'retiring', rotated_at: new Date() }).where('status', '=', 'active').returning('kid').execute();
         const next = await createWith(trx);

@@ -1,12 +1,12 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import type { Registry as MetricsRegistry } from 'prom-client';
+import type { Metrics } from '../http/metrics';
 import { createRouter } from '../http/context';
 import { httpErrors } from '../http/errors';
 import { secretsEqual } from '../lib/random';
 
 export interface OpsRoutesOptions {
   ping(): Promise<void>;
-  metrics: MetricsRegistry;
+  metrics: Metrics;
   metricsToken?: string;
   readyTimeoutMs?: number;
 }
@@ -64,6 +64,6 @@ export function opsRoutes({ ping, metrics: registry, metricsToken, readyTimeoutM
         const given = c.req.header('authorization')?.replace(/^Bearer\s+/i, '') ?? '';
         if (!secretsEqual(given, metricsToken)) throw httpErrors.UNAUTHORIZED('Send the metrics token as a bearer token.', undefined, { 'WWW-Authenticate': 'Bearer realm="tollgate-metrics"' });
       }
-      return c.text(await registry.metrics(), 200, { 'Content-Type': registry.contentType, 'Cache-Control': 'no-store' });
+      return c.text(await registry.render(), 200, { 'Content-Type': registry.contentType, 'Cache-Control': 'no-store' });
     });
 }

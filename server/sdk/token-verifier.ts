@@ -30,6 +30,11 @@ export interface AccessTokenClaims {
 export interface TokenVerifier {
   /** Resolves to the token's claims, or rejects with a `TollgateTokenError`. */
   verify(token: string, options: { appId: string }): Promise<AccessTokenClaims>;
+  /**
+   * Verifies a token for whichever app it names (one `aud`, equal to `azp`); for Tollgate's own
+   * routes, which serve every app and then check the app's origins themselves.
+   */
+  check(token: string): Promise<AccessTokenClaims>;
 }
 
 export interface CachedVerifierOptions {
@@ -89,30 +94,36 @@ export function createCachedVerifier(options: CachedVerifierOptions): TokenVerif
     return toClaims(payload);
   }
 
+  async function check(token: string): Promise<AccessTokenClaims> {
+    if (typeof token !== 'string' || token.length > MAX_TOKEN_CHARS || !COMPACT_JWS.test(token)) {
+      throw new TollgateTokenError('TOKEN_MALFORMED', 'the token is not a compact JWS of at most 8 KB');
+    }
+    const nowMs = now();
+    // A hash, never the token: a heap dump of the cache must not hold usable bearer tokens.
+    const key = cacheSize ? createHash('sha256').update(token).digest('base64url') : '';
+    let claims = key ? cache.get(key) : undefined;
+    if (claims) {
+      cache.delete(key);
+      // The same boundary as jose's own check, so a hit answers exactly as a miss would.
+      if (claims.exp <= Math.floor(nowMs / 1000) - clockToleranceSec) throw new TollgateTokenError('TOKEN_EXPIRED', 'the token has expired');
+      cache.set(key, claims);
+    } else {
+      claims = await verifySignature(token, nowMs);
+      if (key) {
+        cache.delete(key); // verified concurrently by another call: replace, evict nothing
+        if (cache.size >= cacheSize) cache.delete(cache.keys().next().value!);
+        cache.set(key, claims);
+      }
+    }
+    return claims;
+  }
+
   return {
+    check,
     async verify(token, options) {
       const appId = options?.appId;
       if (typeof appId !== 'string' || !appId) throw new TypeError('verify(token, { appId }): appId must be your app id (app_…)');
-      if (typeof token !== 'string' || token.length > MAX_TOKEN_CHARS || !COMPACT_JWS.test(token)) {
-        throw new TollgateTokenError('TOKEN_MALFORMED', 'the token is not a compact JWS of at most 8 KB');
-      }
-      const nowMs = now();
-      // A hash, never the token: a heap dump of the cache must not hold usable bearer tokens.
-      const key = cacheSize ? createHash('sha256').update(token).digest('base64url') : '';
-      let claims = key ? cache.get(key) : undefined;
-      if (claims) {
-        cache.delete(key);
-        // The same boundary as jose's own check, so a hit answers exactly as a miss would.
-        if (claims.exp <= Math.floor(nowMs / 1000) - clockToleranceSec) throw new TollgateTokenError('TOKEN_EXPIRED', 'the token has expired');
-        cache.set(key, claims);
-      } else {
-        claims = await verifySignature(token, nowMs);
-        if (key) {
-          cache.delete(key); // verified concurrently by another call: replace, evict nothing
-          if (cache.size >= cacheSize) cache.delete(cache.keys().next().value!);
-          cache.set(key, claims);
-        }
-      }
+      const claims = await check(token);
       // Checked on every call, hit or miss: the cache holds what the token proves, not whom it is for.
       if (claims.aud !== appId) throw new TollgateTokenError('TOKEN_WRONG_AUDIENCE', 'the token is for another app');
       return claims;

@@ -46,6 +46,18 @@ describe('npm start (the demo, embedded database)', () => {
     expect(cors.headers.get('access-control-allow-origin')).toBe('http://127.0.0.1:5174');
   });
 
+  it('puts the security headers on real responses, with a route\'s own value winning', async () => {
+    const health = await fetch(`${base}/healthz`);
+    expect(health.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    expect(health.headers.get('content-security-policy')).toBe("default-src 'none'; frame-ancestors 'none'; base-uri 'none'");
+    expect(health.headers.get('x-frame-options')).toBe('DENY');
+    expect(health.headers.get('cross-origin-opener-policy')).toBeNull();
+    const page = await fetch(`${base}/login`);
+    expect(page.headers.get('content-security-policy')).toContain("script-src 'self'"); // one value: the page's
+    expect((await fetch(`${base}/widget.js`)).headers.get('cross-origin-resource-policy')).toBe('cross-origin');
+    expect((await fetch(`${base}/nope`, { headers: { 'x-request-id': 'trace-123456' } })).headers.get('x-request-id')).toBe('trace-123456');
+  });
+
   it('finishes a request in flight on SIGTERM, then exits 0 and releases the database', async () => {
     const response = new Promise<number>((resolve, reject) => {
       const req = request({ host: '127.0.0.1', port, method: 'POST', path: '/v1/slow', headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' } }, (res) => {

@@ -1,5 +1,4 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { decodeJwt } from 'jose';
 import { createRouter } from '../../http/context';
 import { httpErrors } from '../../http/errors';
 import { normaliseOrigin } from '../../registry/origin';
@@ -24,16 +23,9 @@ const unauthorized = (message: string, code = 'UNAUTHORIZED') =>
 export async function authenticateBearer(identity: Identity, authorization: string | undefined, origin: string | undefined) {
   const token = bearerToken(authorization);
   if (!token) throw unauthorized('Send an access token as `Authorization: Bearer …`.');
-  let appId: unknown;
-  try {
-    appId = decodeJwt(token).aud;
-  } catch {
-    throw unauthorized('The access token is malformed.', 'TOKEN_MALFORMED');
-  }
-  if (typeof appId !== 'string') throw unauthorized('The access token has no single audience.', 'TOKEN_INVALID');
   let claims;
   try {
-    claims = await identity.verifier.verify(token, { appId });
+    claims = await identity.verifier.check(token);
   } catch (error) {
     if (isTollgateTokenError(error) && error.code === 'JWKS_UNAVAILABLE') throw httpErrors.UNAVAILABLE('The signing keys cannot be read right now; try again.');
     if (isTollgateTokenError(error)) throw unauthorized(error.message, error.code);
@@ -41,7 +33,7 @@ export async function authenticateBearer(identity: Identity, authorization: stri
   }
   if (origin !== undefined) {
     const normalised = normaliseOrigin(origin);
-    if (!normalised.ok || !(await identity.registry.isOriginOfApp(appId, normalised.value))) {
+    if (!normalised.ok || !(await identity.registry.isOriginOfApp(claims.aud, normalised.value))) {
       throw httpErrors.ORIGIN_NOT_ALLOWED('This origin is not registered for the app this token was issued to.');
     }
   }
