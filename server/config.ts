@@ -63,6 +63,7 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'one of fatal, error, warn, info, debug, trace, silent' }).default('info'),
   BODY_LIMIT: bytes(1024, 10 * 1024 * 1024).default(64 * 1024),
   TRUST_PROXY: flag.default(false),
+  RATE_LIMITS: flag.default(true),
   METRICS_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
   SMTP_URL: z
     .string()
@@ -92,6 +93,8 @@ export interface Config {
   logLevel: Env['LOG_LEVEL'];
   bodyLimit: number;
   trustProxy: boolean;
+  /** Per-IP and per-account limits; off only for benchmarks or behind a limiter of your own. */
+  rateLimits: boolean;
   metricsToken?: string;
   shutdownTimeoutMs: number;
   /** Mail transport; without `smtpUrl`, mail goes to the dev mailbox and the log. */
@@ -159,6 +162,7 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
     logLevel: env.LOG_LEVEL,
     bodyLimit: env.BODY_LIMIT,
     trustProxy: env.TRUST_PROXY,
+    rateLimits: env.RATE_LIMITS,
     metricsToken: env.METRICS_TOKEN,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     mail: { smtpUrl: env.SMTP_URL, from: env.MAIL_FROM ?? `Tollgate <no-reply@${new URL(env.PUBLIC_URL ?? 'http://localhost').hostname}>` },

@@ -92,6 +92,7 @@ export async function startServer({ env = process.env, demo = false } = {}): Pro
       cleanups.push(() => embed.close());
       demoInfo = { ...seed, urls: embed.urls };
     }
+    if (!config.rateLimits) logger.warn('RATE_LIMITS=false: sign-in, sign-up, reset and token endpoints have no rate limits');
     logger.info({ url: config.publicUrl, listening: localUrl, engine: database.engine }, 'listening');
     let closing: Promise<void> | undefined;
     return { url: config.publicUrl, config, demo: demoInfo, close: () => (closing ??= cleanup()) };

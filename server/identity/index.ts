@@ -15,7 +15,8 @@ import { createSessions } from './sessions';
 import { createSigningKeys } from './signing-keys';
 import { createTokenIssuer } from './tokens';
 
-export type IdentityConfig = Pick<Config, 'publicUrl' | 'env' | 'accessTokenTtlSeconds' | 'refreshTokenTtlDays' | 'session' | 'mail' | 'trustProxy'>;
+export type IdentityConfig = Pick<Config, 'publicUrl' | 'env' | 'accessTokenTtlSeconds' | 'refreshTokenTtlDays' | 'session' | 'mail' | 'trustProxy'> &
+  Partial<Pick<Config, 'rateLimits'>>;
 
 /** Per-IP and per-account limits; tests may raise them. */
 export const DEFAULT_LIMITS = {
@@ -71,7 +72,7 @@ export function createIdentity({ database, registry, config, masterKey, logger, 
     issuer: config.publicUrl,
     getKey: async (header) => (await keys.publicKey(header.kid)) ?? Promise.reject(new joseErrors.JWKSNoMatchingKey()),
   });
-  const rateLimits = createRateLimits(database, { ...DEFAULT_LIMITS, ...limits });
+  const rateLimits = createRateLimits(database, { ...DEFAULT_LIMITS, ...limits }, { enabled: config.rateLimits !== false });
 
   return { config, db, sessions, keys, tokens, refresh, mailer, accounts, oauth, verifier, rateLimits, registry, signOut };
 }

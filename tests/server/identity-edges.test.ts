@@ -33,6 +33,18 @@ describe('the token endpoint answers every error in RFC 6749 shape', () => {
     expect(await res.json()).toEqual({ error: 'invalid_request', error_description: expect.any(String) });
   });
 
+  it('never 429 with RATE_LIMITS=false', async () => {
+    const open = await testApp({ env: { RATE_LIMITS: 'false' }, limits: { token_ip: { points: 1, duration: 60 } } });
+    try {
+      for (let i = 0; i < 3; i++) {
+        const res = await form(open, '/oauth/token', { grant_type: 'refresh_token', client_id: 'app_nobodyhere', refresh_token: 'x' });
+        expect(res.status).toBe(401);
+      }
+    } finally {
+      await open.close();
+    }
+  });
+
   it('429 with Retry-After', async () => {
     const limited = await testApp({ limits: { token_ip: { points: 2, duration: 60 } } });
     try {
