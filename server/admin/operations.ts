@@ -25,7 +25,7 @@ export function createOperations({ registry, identity }: OperationServices) {
   const table = {
     'apps.create': operation(
       z.object({
-        name: z.string().min(1).max(100),
+        name: z.string().min(1).max(100).regex(/^[^\p{Cc}]*$/u, 'must not contain control characters'),
         origins: z.array(url).max(50).default([]),
         redirectUris: z.array(url).max(50).default([]),
         firstParty: z.boolean().default(false),

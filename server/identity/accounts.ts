@@ -17,8 +17,8 @@ export interface AccountsOptions {
   mailer: Mailer;
   logger: Logger;
   publicUrl: string;
-  /** Called when a user's sessions must all end (password reset). */
-  onSignOutEverywhere(userId: string): Promise<void>;
+  /** Called when a user's sessions must end (password reset: all; password change: all but one). */
+  onSignOutEverywhere(userId: string, except?: string): Promise<void>;
 }
 
 export type Accounts = ReturnType<typeof createAccounts>;
@@ -151,11 +151,13 @@ export function createAccounts({ db, mailer, logger, publicUrl, onSignOutEverywh
       return user;
     },
 
-    async changePassword(userId: string, current: string, next: string, actor: Actor): Promise<void> {
+    /** A new password ends every other session (whoever else was signed in, perhaps an intruder). */
+    async changePassword(userId: string, current: string, next: string, actor: Actor, keepSession: string): Promise<void> {
       const user = await requireUser(userId);
       if (!(await verifyPassword(user.password_hash, current))) throw identityErrors.INVALID_CREDENTIALS('The current password is wrong.');
       checkPassword(next);
       await updateUser(db, userId, { password_hash: await hashPassword(next) });
+      await onSignOutEverywhere(userId, keepSession);
       await writeAudit(db, { event: 'password_changed', userId, actor });
     },
 

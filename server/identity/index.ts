@@ -22,6 +22,7 @@ export type IdentityConfig = Pick<Config, 'publicUrl' | 'env' | 'accessTokenTtlS
 export const DEFAULT_LIMITS = {
   signin_ip: { points: 30, duration: 300 },
   signin_account: { points: 10, duration: 900 },
+  signin_account_total: { points: 100, duration: 3600 },
   signup_ip: { points: 20, duration: 3600 },
   reset_ip: { points: 10, duration: 3600 },
   reset_account: { points: 3, duration: 3600 },
@@ -65,7 +66,7 @@ export function createIdentity({ database, registry, config, masterKey, logger, 
     return ended;
   }
 
-  const accounts = createAccounts({ db, mailer, logger, publicUrl: config.publicUrl, onSignOutEverywhere: (userId) => signOut(userId, {}).then(() => undefined) });
+  const accounts = createAccounts({ db, mailer, logger, publicUrl: config.publicUrl, onSignOutEverywhere: (userId, except) => signOut(userId, { allExcept: except }).then(() => undefined) });
   const oauth = createOAuth({ db, registry, sessions, tokens, refresh, transactionKey: deriveKey(masterKey, 'authorize-transaction') });
   // An unknown kid is the token's fault (TOKEN_INVALID), not the key store's: say so in jose's terms.
   const verifier = createCachedVerifier({

@@ -18,7 +18,7 @@ const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,255}\.[^\s@]{1,63}$/;
 /** Trimmed, NFC, lower-cased: one account per mailbox whatever the caller typed. */
 export function normaliseEmail(input: string): string {
   const email = input.trim().normalize('NFC').toLowerCase();
-  if (email.length > 254 || !EMAIL.test(email)) throw identityErrors.INVALID_EMAIL();
+  if (email.length > 254 || !EMAIL.test(email) || /\p{Cc}/u.test(email)) throw identityErrors.INVALID_EMAIL();
   return email;
 }
 
@@ -37,7 +37,7 @@ export function findUserByEmail(db: Kysely<Database>, email: string) {
   return db.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirst();
 }
 
-export function findUser(db: Kysely<Database>, id: string) {
+export function findUser(db: Kysely<Database>, id: string): Promise<UserRow | undefined> {
   return db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
 }
 

@@ -5,4 +5,4 @@
 export { createVerifier, type VerifierOptions } from './verifier';
 export { bearerToken } from './bearer-token';
 export { TollgateTokenError, isTollgateTokenError, type TollgateTokenErrorCode } from './token-error';
-export type { AccessTokenClaims, TokenVerifier } from './token-verifier';
+export type { AccessTokenClaims, AppTokenVerifier as TokenVerifier } from './token-verifier';

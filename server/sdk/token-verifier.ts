@@ -26,10 +26,14 @@ export interface AccessTokenClaims {
   readonly plan?: string;
 }
 
-/** Checks Tollgate access tokens for one app at a time. */
-export interface TokenVerifier {
+/** Checks Tollgate access tokens for one app: what `tollgate/server` gives app backends. */
+export interface AppTokenVerifier {
   /** Resolves to the token's claims, or rejects with a `TollgateTokenError`. */
   verify(token: string, options: { appId: string }): Promise<AccessTokenClaims>;
+}
+
+/** The server's own verifier: also checks tokens of any app (its routes then check the app). */
+export interface TokenVerifier extends AppTokenVerifier {
   /**
    * Verifies a token for whichever app it names (one `aud`, equal to `azp`); for Tollgate's own
    * routes, which serve every app and then check the app's origins themselves.

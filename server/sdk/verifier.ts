@@ -2,7 +2,7 @@
 // issuer, fetched by jose's remote JWKS (cached, refetched on an unknown kid after a cooldown),
 // and every verified token goes through the cached core.
 import { createRemoteJWKSet, type JWTVerifyGetKey, type RemoteJWKSet } from 'jose';
-import { createCachedVerifier, type TokenVerifier } from './token-verifier';
+import { createCachedVerifier, type AppTokenVerifier } from './token-verifier';
 
 export interface VerifierOptions {
   /** Tollgate's public URL, an origin such as `https://id.example.com`: every token's `iss`. */
@@ -30,7 +30,7 @@ export interface VerifierOptions {
  * claims.sub;   // 'usr_…'
  * claims.scope; // ['openid', 'credits:consume']
  */
-export function createVerifier(options: VerifierOptions): TokenVerifier {
+export function createVerifier(options: VerifierOptions): AppTokenVerifier {
   const issuer = issuerOrigin(options?.issuer);
   const { fetchTimeoutMs = 5000 } = options;
   if (!Number.isInteger(fetchTimeoutMs) || fetchTimeoutMs <= 0) throw new TypeError('createVerifier: fetchTimeoutMs must be a whole number of milliseconds > 0');
@@ -45,7 +45,9 @@ export function createVerifier(options: VerifierOptions): TokenVerifier {
     });
     return (await keySet)(header, token);
   };
-  return createCachedVerifier({ issuer, getKey, cacheSize: options.cacheSize, clockToleranceSec: options.clockToleranceSec });
+  // Only `verify`: an app backend must never accept a token issued to another app.
+  const { verify } = createCachedVerifier({ issuer, getKey, cacheSize: options.cacheSize, clockToleranceSec: options.clockToleranceSec });
+  return { verify };
 }
 
 async function discoverKeys(issuer: string, timeoutMs: number): Promise<RemoteJWKSet> {

@@ -10,6 +10,8 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 const count = async (table: string) => Number((await sql<{ n: number }>`select count(*)::int as n from ${sql.table(table)}`.execute(t.database.db)).rows[0]!.n);
+const liveSessions = async () =>
+  Number((await sql<{ n: number }>`select count(*)::int as n from sessions where revoked_at is null`.execute(t.database.db)).rows[0]!.n);
 
 describe('sign-up and email verification', () => {
   it('creates the account, signs in with a __Host- session cookie and mails a verification link', async () => {
@@ -125,7 +127,7 @@ describe('CSRF', () => {
   it('refuses writes without the page token or from another origin, changing nothing', async () => {
     const browser = new TestBrowser(t);
     await signUp(browser);
-    const before = await count('sessions');
+    const before = await liveSessions();
     const noToken = await browser.request('/auth/signout', { method: 'POST', headers: { origin: PUBLIC_URL, 'content-type': 'application/json' }, body: '{"everywhere":true}' });
     const otherOrigin = await browser.call('POST', '/auth/signout', { everywhere: true }, { origin: 'https://evil.example' });
     const wrongToken = await browser.call('POST', '/auth/signout', { everywhere: true }, { 'x-csrf-token': 'A'.repeat(43) });
@@ -133,7 +135,7 @@ describe('CSRF', () => {
       expect(res.status).toBe(403);
       expect((await res.json()).error.code).toBe('CSRF_FAILED');
     }
-    expect(await count('sessions')).toBe(before);
+    expect(await liveSessions()).toBe(before);
     expect((await browser.request('/auth/me')).status).toBe(200);
   });
 });
@@ -171,11 +173,15 @@ describe('password reset and change', () => {
     }
   });
 
-  it('changes the password only with the current one', async () => {
+  it('changes the password only with the current one, ending every other session', async () => {
     const browser = new TestBrowser(t);
     const { email, password } = await signUp(browser);
+    const intruder = new TestBrowser(t);
+    await intruder.call('POST', '/auth/signin', { email, password });
     expect((await browser.call('POST', '/auth/password/change', { currentPassword: 'wrong one!', newPassword: 'new password 1' })).status).toBe(401);
     expect((await browser.call('POST', '/auth/password/change', { currentPassword: password, newPassword: 'new password 1' })).status).toBe(204);
+    expect((await browser.request('/auth/me')).status).toBe(200);
+    expect((await intruder.request('/auth/me')).status).toBe(401);
     expect((await new TestBrowser(t).call('POST', '/auth/signin', { email, password: 'new password 1' })).status).toBe(200);
   });
 });
@@ -237,9 +243,25 @@ describe('hosted pages', () => {
   });
 
   it('escapes page data so no value can close its script element', async () => {
-    const html = await (await new TestBrowser(t).request('/login?return_to=' + encodeURIComponent('/x</script><script>alert(1)</script>'))).text();
+    // The token travels into the page data unencoded (return_to would be percent-encoded by URL parsing).
+    const html = await (await new TestBrowser(t).request(`/login?view=reset&token=${encodeURIComponent('</script><script>alert(1)</script>')}`)).text();
+    expect(html).toContain('\\u003c/script>');
     expect(html).not.toContain('</script><script>alert(1)');
   });
+
+  it.each(['/.//evil.example/x', '/a/..//evil.example/x', '/%2e//evil.example/x', '//evil.example', '/\\evil.example'])(
+    'never redirects a signed-in user off this origin (return_to=%s)',
+    async (target) => {
+      const browser = new TestBrowser(t);
+      await signUp(browser);
+      const res = await browser.request(`/login?return_to=${encodeURIComponent(target)}`);
+      expect(res.status).toBe(302);
+      const location = res.headers.get('location')!;
+      expect(location.startsWith('/')).toBe(true);
+      expect(location.startsWith('//')).toBe(false);
+      expect(new URL(location, PUBLIC_URL).origin).toBe(PUBLIC_URL);
+    },
+  );
 
   it('sends /account to sign-in when signed out', async () => {
     const res = await new TestBrowser(t).request('/account');

@@ -84,11 +84,12 @@ describe('bad authorization requests', () => {
     ['an unregistered redirect_uri', { redirect_uri: 'https://evil.example/callback' }],
     ['a redirect_uri that only shares a prefix', { redirect_uri: 'https://app-b.example/callback/../evil' }],
     ['an unregistered web_message origin', { response_mode: 'web_message', redirect_uri: 'https://evil.example' }],
-    ['a repeated parameter', { 'client_id': 'x' }],
+    ['a repeated parameter', {}],
   ])('%s: an error page, never a redirect or a message', async (_, extra) => {
     const browser = new TestBrowser(t);
     await signUp(browser);
     let url = authorizeUrl(app, pkce().challenge, extra);
+    // A second, equally valid client_id: only the duplicate check can refuse it.
     if (_ === 'a repeated parameter') url += `&client_id=${app.id}`;
     const res = await browser.request(url);
     expect(res.status).toBe(400);
@@ -147,8 +148,12 @@ describe('bad authorization requests', () => {
     await signUp(other);
     const stolen = await other.call('POST', '/oauth/authorize/decision', { transaction: data.transaction, decision: 'allow' });
     expect(stolen.status).toBe(400);
-    const forged = await browser.call('POST', '/oauth/authorize/decision', { transaction: `${Buffer.from('client_id=x').toString('base64url')}.AAAA`, decision: 'allow' });
+    // Well-formed, with the redirect target changed: only the MAC can tell.
+    const [at, body, mac] = data.transaction.split('.');
+    const query = Buffer.from(body, 'base64url').toString().replace(encodeURIComponent(app.redirectUri), encodeURIComponent('https://app-b.example/other'));
+    const forged = await browser.call('POST', '/oauth/authorize/decision', { transaction: `${at}.${Buffer.from(query).toString('base64url')}.${mac}`, decision: 'allow' });
     expect(forged.status).toBe(400);
+    expect((await browser.call('POST', '/oauth/authorize/decision', { transaction: data.transaction, decision: 'allow' })).status).toBe(200);
   });
 });
 

@@ -59,6 +59,12 @@ afterEach(async () => {
   await idp.stop();
 });
 
+describe('the public surface', () => {
+  it('gives app backends verify() only: nothing that accepts another app\'s token', () => {
+    expect(Object.keys(createVerifier({ issuer: 'https://id.example.com' }))).toEqual(['verify']);
+  });
+});
+
 describe('createVerifier', () => {
   it('returns the typed, frozen claims of a valid token', async () => {
     const token = await sign({ plan: 'pro' });

@@ -69,10 +69,11 @@ export async function parseAuthorizeRequest(
   }
 
   const state = params.get('state') ?? undefined;
+  const CONTROL = /\p{Cc}/u;
   const target = { responseMode, redirectUri, state } as const;
   const fail = (error: ClientFailure['error'], description: string) => ({ ok: false as const, failure: { kind: 'client' as const, error, description, target } });
   if (params.get('response_type') !== 'code') return fail('unsupported_response_type', 'Only response_type=code is supported.');
-  if (!state || state.length > MAX_PARAM) return fail('invalid_request', 'state is required (at most 512 characters).');
+  if (!state || state.length > MAX_PARAM || CONTROL.test(state)) return fail('invalid_request', 'state is required: at most 512 characters, no control characters.');
   const method = params.get('code_challenge_method');
   const challenge = params.get('code_challenge') ?? '';
   if (method !== 'S256') return fail('invalid_request', 'PKCE is required with code_challenge_method=S256 (plain is not accepted).');
@@ -82,7 +83,7 @@ export async function parseAuthorizeRequest(
     return fail('invalid_scope', `Supported scopes: ${SUPPORTED_SCOPES.join(' ')}.`);
   }
   const nonce = params.get('nonce') ?? undefined;
-  if (nonce !== undefined && nonce.length > MAX_PARAM) return fail('invalid_request', 'nonce is too long.');
+  if (nonce !== undefined && (nonce.length > MAX_PARAM || CONTROL.test(nonce))) return fail('invalid_request', 'nonce must have at most 512 characters and no control characters.');
   const prompt = params.get('prompt') ?? undefined;
   if (prompt !== undefined && prompt !== 'none' && prompt !== 'login' && prompt !== 'consent') {
     return fail('invalid_request', 'prompt must be none, login or consent.');

@@ -17,7 +17,7 @@ export interface RefreshContext {
 
 export type RotateResult =
   | { ok: true; token: string; context: RefreshContext }
-  | { ok: false; reason: 'unknown' | 'expired' | 'revoked' | 'wrong_client' | 'reused'; familyId?: string; userId?: string };
+  | { ok: false; reason: 'unknown' | 'expired' | 'revoked' | 'wrong_client' | 'reused' | 'stale'; familyId?: string; userId?: string };
 
 /**
  * Opaque refresh tokens, hashed at rest, rotated on every use. The successor of a token is
@@ -30,9 +30,9 @@ export function createRefreshTokens({ db, macKey, ttlDays }: { db: Kysely<Databa
 
   return {
     /** Starts a family (after an authorization code). */
-    async issue(context: RefreshContext, codeHash: string | null): Promise<string> {
+    async issue(context: RefreshContext, codeHash: string | null, trx: Kysely<Database> = db): Promise<string> {
       const token = `rt_${randomBytes(32).toString('base64url')}`;
-      await db
+      await trx
         .insertInto('refresh_tokens')
         .values({
           token_hash: hashSecret(token),
@@ -96,6 +96,9 @@ export function createRefreshTokens({ db, macKey, ttlDays }: { db: Kysely<Databa
         const next = await trx.selectFrom('refresh_tokens').selectAll().where('token_hash', '=', hashSecret(successor)).executeTakeFirst();
         const withinGrace = again.rotated_at !== null && Date.now() - again.rotated_at.getTime() <= REFRESH_GRACE_MS;
         if (withinGrace && next && !next.rotated_at && !next.revoked_at) return { ok: true, token: successor, context } as const;
+        // A late tab inside the window whose successor has itself moved on: refuse it, but do not
+        // sign every tab out for what is a race, not a theft.
+        if (withinGrace) return { ok: false, reason: 'stale' } as const;
         await revokeFamily(trx, row.family_id);
         return { ok: false, reason: 'reused', familyId: row.family_id, userId: row.user_id } as const;
       });
@@ -110,8 +113,8 @@ export function createRefreshTokens({ db, macKey, ttlDays }: { db: Kysely<Databa
     },
 
     /** Everything issued from one authorization code (a replayed code revokes it). */
-    async revokeByCode(codeHash: string): Promise<number> {
-      const rows = await db.updateTable('refresh_tokens').set({ revoked_at: new Date() }).where('code_hash', '=', codeHash).where('revoked_at', 'is', null).executeTakeFirst();
+    async revokeByCode(codeHash: string, trx: Kysely<Database> = db): Promise<number> {
+      const rows = await trx.updateTable('refresh_tokens').set({ revoked_at: new Date() }).where('code_hash', '=', codeHash).where('revoked_at', 'is', null).executeTakeFirst();
       return Number(rows.numUpdatedRows);
     },
 

@@ -1,5 +1,5 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database, SessionRow, UserRow } from '../../db/schema';
 import { hashSecret } from '../../lib/random';
 import type { Registry } from '../../registry/service';
@@ -66,12 +66,16 @@ export function createOAuth({ db, registry, sessions, tokens, refresh, transacti
    * narrower request later does not take back what was granted before.
    */
   async function grantConsent(userId: string, appId: string, scope: string): Promise<void> {
-    const existing = await db.selectFrom('consents').select('scope').where('user_id', '=', userId).where('app_id', '=', appId).executeTakeFirst();
-    const union = [...new Set([...(existing?.scope.split(' ') ?? []), ...scope.split(' ')])].filter(Boolean).join(' ');
+    // The union is taken inside the upsert, so two grants at once cannot drop each other's scopes.
     await db
       .insertInto('consents')
-      .values({ user_id: userId, app_id: appId, scope: union })
-      .onConflict((oc) => oc.columns(['user_id', 'app_id']).doUpdateSet({ scope: union, last_used_at: new Date() }))
+      .values({ user_id: userId, app_id: appId, scope })
+      .onConflict((oc) =>
+        oc.columns(['user_id', 'app_id']).doUpdateSet({
+          scope: sql<string>`(select string_agg(distinct s, ' ' order by s) from unnest(string_to_array(consents.scope || ' ' || excluded.scope, ' ')) as s where s <> '')`,
+          last_used_at: new Date(),
+        }),
+      )
       .execute();
   }
 
@@ -133,34 +137,43 @@ export function createOAuth({ db, registry, sessions, tokens, refresh, transacti
     async exchangeCode(input: { code: string; redirectUri: string; clientId: string; codeVerifier: string }, actor: Actor): Promise<TokenResponse> {
       if (!(await knownApp(input.clientId))) throw new OAuthError('invalid_client', 'Unknown client_id.', 401);
       const codeHash = hashSecret(input.code);
-      const row = await db
-        .updateTable('auth_codes')
-        .set({ used_at: new Date() })
-        .where('code_hash', '=', codeHash)
-        .where('used_at', 'is', null)
-        .returningAll()
-        .executeTakeFirst();
-      if (!row) {
-        const used = await db.selectFrom('auth_codes').select(['app_id', 'user_id']).where('code_hash', '=', codeHash).executeTakeFirst();
-        if (used) {
-          const revoked = await refresh.revokeByCode(codeHash);
-          await writeAudit(db, { event: 'code_replayed', userId: used.user_id, appId: used.app_id, actor, details: { revokedRefreshTokens: revoked } });
+      // One transaction holding the code's row lock: a concurrent exchange of the same code waits
+      // for this one to commit, then sees it used and revokes what it issued. A request that
+      // fails validation leaves the code unused, so a bad guess cannot burn a real client's code.
+      const outcome = await db.transaction().execute(async (trx) => {
+        const row = await trx.selectFrom('auth_codes').selectAll().where('code_hash', '=', codeHash).forUpdate().executeTakeFirst();
+        if (!row) return { error: new OAuthError('invalid_grant', 'The authorization code is invalid, expired or already used.') };
+        if (row.used_at) {
+          const revoked = await refresh.revokeByCode(codeHash, trx);
+          return { error: new OAuthError('invalid_grant', 'The authorization code is invalid, expired or already used.'), replay: { row, revoked } };
         }
-        throw new OAuthError('invalid_grant', 'The authorization code is invalid, expired or already used.');
+        if (row.expires_at.getTime() <= Date.now()) return { error: new OAuthError('invalid_grant', 'The authorization code has expired.') };
+        if (row.app_id !== input.clientId) return { error: new OAuthError('invalid_grant', 'The authorization code was issued to another client.') };
+        // Compared as the authorization endpoint stored it: normalised (RFC 3986 §6 equivalence).
+        if (!sameRedirect(row.redirect_uri, input.redirectUri)) return { error: new OAuthError('invalid_grant', 'redirect_uri does not match the authorization request.') };
+        if (!/^[A-Za-z0-9._~-]{43,128}$/.test(input.codeVerifier)) return { error: new OAuthError('invalid_grant', 'code_verifier must be 43 to 128 unreserved characters.') };
+        if (createHash('sha256').update(input.codeVerifier).digest('base64url') !== row.code_challenge) {
+          return { error: new OAuthError('invalid_grant', 'code_verifier does not match the code_challenge.') };
+        }
+        const user = await findUser(trx, row.user_id);
+        if (!user) return { error: new OAuthError('invalid_grant', 'The user no longer exists.') };
+        await trx.updateTable('auth_codes').set({ used_at: new Date() }).where('code_hash', '=', codeHash).execute();
+        const context = { appId: row.app_id, userId: row.user_id, sessionId: row.session_id, scope: row.scope, authTime: row.auth_time };
+        const refreshToken = await refresh.issue(context, codeHash, trx);
+        return { user, context, nonce: row.nonce, refreshToken };
+      });
+      if ('error' in outcome) {
+        if (outcome.replay) {
+          const { row, revoked } = outcome.replay;
+          await writeAudit(db, { event: 'code_replayed', userId: row.user_id, appId: row.app_id, actor, details: { revokedRefreshTokens: revoked } });
+        }
+        throw outcome.error;
       }
-      if (row.expires_at.getTime() <= Date.now()) throw new OAuthError('invalid_grant', 'The authorization code has expired.');
-      if (row.app_id !== input.clientId) throw new OAuthError('invalid_grant', 'The authorization code was issued to another client.');
-      // Compared as the authorization endpoint stored it: normalised (RFC 3986 §6 equivalence).
-      if (!sameRedirect(row.redirect_uri, input.redirectUri)) throw new OAuthError('invalid_grant', 'redirect_uri does not match the authorization request.');
-      if (!/^[A-Za-z0-9._~-]{43,128}$/.test(input.codeVerifier)) throw new OAuthError('invalid_grant', 'code_verifier must be 43 to 128 unreserved characters.');
-      const challenge = createHash('sha256').update(input.codeVerifier).digest('base64url');
-      if (challenge !== row.code_challenge) throw new OAuthError('invalid_grant', 'code_verifier does not match the code_challenge.');
-      if (!(await sessions.touch(row.session_id))) throw new OAuthError('invalid_grant', 'The session that approved this code has ended.');
-      const user = await findUser(db, row.user_id);
-      if (!user) throw new OAuthError('invalid_grant', 'The user no longer exists.');
-      const context = { appId: row.app_id, userId: row.user_id, sessionId: row.session_id, scope: row.scope, authTime: row.auth_time };
-      const refreshToken = await refresh.issue(context, codeHash);
-      return respond(user, { ...context, nonce: row.nonce }, refreshToken);
+      if (!(await sessions.touch(outcome.context.sessionId))) {
+        await refresh.revokeByCode(codeHash);
+        throw new OAuthError('invalid_grant', 'The session that approved this code has ended.');
+      }
+      return respond(outcome.user, { ...outcome.context, nonce: outcome.nonce }, outcome.refreshToken);
     },
 
     /** RFC 6749 §6 with rotation; see refresh-tokens.ts for the grace window and reuse. */

@@ -10,9 +10,12 @@ const User = z
   .object({ id: z.string(), email: z.string(), emailVerified: z.boolean(), name: z.string(), role: z.enum(['user', 'admin']), createdAt: z.string() })
   .openapi('User');
 const UserBody = { content: { 'application/json': { schema: z.object({ user: User }) } } };
-const email = z.string().min(1).max(254);
+// No control characters in anything stored or looked up (PostgreSQL text refuses NUL: a 500).
+const plain = (max: number) => z.string().max(max).regex(/^[^\p{Cc}]*$/u, 'must not contain control characters');
+const email = plain(254).min(1);
 const password = z.string().min(1).max(1024);
-const token = z.string().min(1).max(200);
+const token = plain(200).min(1);
+const name = plain(100);
 
 const json = <T extends z.ZodType>(schema: T) => ({ body: { content: { 'application/json': { schema } }, required: true } });
 const tags = ['Hosted pages'];
@@ -22,7 +25,7 @@ const appId = z.object({ id: z.string().regex(/^app_[a-z0-9_]{4,60}$/) });
 
 const routes = {
   signIn: createRoute({ method: 'post', path: '/auth/signin', tags, summary: 'Sign in with email and password.', request: json(z.object({ email, password })), responses: { 200: { description: 'Signed in', ...UserBody } } }),
-  signUp: createRoute({ method: 'post', path: '/auth/signup', tags, summary: 'Create an account; sends a verification email and signs in.', request: json(z.object({ email, password, name: z.string().max(100).default('') })), responses: { 201: { description: 'Created', ...UserBody } } }),
+  signUp: createRoute({ method: 'post', path: '/auth/signup', tags, summary: 'Create an account; sends a verification email and signs in.', request: json(z.object({ email, password, name: name.default('') })), responses: { 201: { description: 'Created', ...UserBody } } }),
   signOut: createRoute({ method: 'post', path: '/auth/signout', tags, summary: 'Sign out here, or everywhere.', request: json(z.object({ everywhere: z.boolean().default(false) })), responses: noContent }),
   forgot: createRoute({ method: 'post', path: '/auth/password/forgot', tags, summary: 'Email a password reset link (the answer never says whether the account exists).', request: json(z.object({ email })), responses: { 202: { description: 'Accepted' } } }),
   reset: createRoute({ method: 'post', path: '/auth/password/reset', tags, summary: 'Set a new password from an emailed link; ends every other session.', request: json(z.object({ token, password })), responses: { 200: { description: 'Signed in', ...UserBody } } }),
@@ -30,7 +33,7 @@ const routes = {
   verify: createRoute({ method: 'post', path: '/auth/email/verify', tags, summary: 'Confirm the email address with the emailed token.', request: json(z.object({ token })), responses: { 200: { description: 'Verified', ...UserBody } } }),
   resend: createRoute({ method: 'post', path: '/auth/email/resend', tags, summary: 'Send the verification email again.', responses: { 202: { description: 'Accepted' } } }),
   me: createRoute({ method: 'get', path: '/auth/me', tags, summary: 'The signed-in user.', responses: { 200: { description: 'The user', ...UserBody } } }),
-  updateMe: createRoute({ method: 'patch', path: '/auth/me', tags, summary: 'Update the profile.', request: json(z.object({ name: z.string().max(100) })), responses: { 200: { description: 'The user', ...UserBody } } }),
+  updateMe: createRoute({ method: 'patch', path: '/auth/me', tags, summary: 'Update the profile.', request: json(z.object({ name })), responses: { 200: { description: 'The user', ...UserBody } } }),
   sessions: createRoute({ method: 'get', path: '/auth/sessions', tags, summary: 'Your live sessions.', responses: { 200: { description: 'Sessions' } } }),
   revokeSession: createRoute({ method: 'delete', path: '/auth/sessions/{id}', tags, summary: 'End one of your sessions.', request: { params: sessionId }, responses: noContent }),
   apps: createRoute({ method: 'get', path: '/auth/apps', tags, summary: 'Apps you signed in to.', responses: { 200: { description: 'Apps' } } }),
@@ -46,10 +49,14 @@ export function authRoutes(identity: Identity) {
     .openapi(routes.signIn, async (c) => {
       const body = c.req.valid('json');
       const who = actor(c);
+      // Per account *and* IP, so strangers guessing cannot lock the owner out; a higher cap per
+      // account alone still stops a distributed guess.
+      const account = limitKey(body.email);
       await rateLimits.consume('signin_ip', who.ip);
-      await rateLimits.consume('signin_account', limitKey(body.email));
+      await rateLimits.consume('signin_account', `${account}|${who.ip}`);
+      await rateLimits.consume('signin_account_total', account);
       const user = await accounts.signIn(body, who);
-      await rateLimits.reset('signin_account', limitKey(body.email));
+      await rateLimits.reset('signin_account', `${account}|${who.ip}`);
       await startSession(c, identity, user);
       return c.json({ user: toUserView(user) }, 200);
     })
@@ -73,7 +80,8 @@ export function authRoutes(identity: Identity) {
       const { email: address } = c.req.valid('json');
       await rateLimits.consume('reset_ip', actor(c).ip);
       await rateLimits.consume('reset_account', limitKey(address));
-      await accounts.requestPasswordReset(address);
+      // Answered before any lookup or mail: the time taken says nothing about the account.
+      accounts.requestPasswordReset(address).catch((err) => c.get('log').error({ err }, 'password reset request failed'));
       return c.body(null, 202);
     })
     .openapi(routes.reset, async (c) => {
@@ -85,10 +93,10 @@ export function authRoutes(identity: Identity) {
       return c.json({ user: toUserView(user) }, 200);
     })
     .openapi(routes.change, async (c) => {
-      const { user } = await requireUser(c, identity);
+      const { user, session } = await requireUser(c, identity);
       const body = c.req.valid('json');
       await rateLimits.consume('password_user', user.id);
-      await accounts.changePassword(user.id, body.currentPassword, body.newPassword, actor(c));
+      await accounts.changePassword(user.id, body.currentPassword, body.newPassword, actor(c), session.public_id);
       return c.body(null, 204);
     })
     .openapi(routes.verify, async (c) => {

@@ -40,10 +40,28 @@ export async function authenticateBearer(identity: Identity, authorization: stri
   return claims;
 }
 
+/**
+ * Whether a session is still live, remembered for a few seconds: a token of a session that was
+ * signed out stops working here within `ttlMs`, without a query on every request.
+ */
+function createLiveSessionCache(identity: Identity, ttlMs = 5_000, max = 10_000) {
+  const entries = new Map<string, { at: number; live: boolean }>();
+  return async (sid: string) => {
+    const hit = entries.get(sid);
+    if (hit && Date.now() - hit.at < ttlMs) return hit.live;
+    const live = await identity.sessions.isLive(sid);
+    if (entries.size >= max) entries.delete(entries.keys().next().value!);
+    entries.set(sid, { at: Date.now(), live });
+    return live;
+  };
+}
+
 export function meRoutes(identity: Identity) {
   const users = createUserCache(identity.db);
+  const isLive = createLiveSessionCache(identity);
   return createRouter().openapi(me, async (c) => {
     const claims = await authenticateBearer(identity, c.req.header('authorization'), c.req.header('origin'));
+    if (!(await isLive(claims.sid))) throw unauthorized('The session behind this token has ended; sign in again.', 'SESSION_ENDED');
     const user = await users.get(claims.sub);
     if (!user) throw unauthorized('The user no longer exists.');
     // Like userinfo: email with the `email` scope, the name with `profile`.

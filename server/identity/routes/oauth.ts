@@ -155,7 +155,8 @@ export function oauthRoutes(identity: Identity) {
     if (rawHint) {
       try {
         const getKey = async (h: { kid?: string }) => (await keys.publicKey(h.kid)) ?? Promise.reject(new Error('unknown kid'));
-        hint = (await jwtVerify(rawHint, getKey as Parameters<typeof jwtVerify>[1] & object, { issuer, algorithms: ['ES256'] })).payload;
+        // An ID token (typ JWT), never an access token (at+jwt).
+        hint = (await jwtVerify(rawHint, getKey as Parameters<typeof jwtVerify>[1] & object, { issuer, algorithms: ['ES256'], typ: 'JWT' })).payload;
       } catch (error) {
         // An expired hint still names the session (OIDC RP-Initiated Logout §2).
         if (error instanceof joseErrors.JWTExpired) hint = error.payload;

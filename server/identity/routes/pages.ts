@@ -3,6 +3,7 @@ import type { Identity } from '../index';
 import { csrfToken } from '../csrf';
 import { listDevMail } from '../mailer';
 import { renderPage } from '../pages';
+import { clientInfo } from '../../http/client-info';
 
 const TITLES: Record<string, string> = {
   signin: 'Sign in',
@@ -12,12 +13,17 @@ const TITLES: Record<string, string> = {
   verify: 'Confirm your email',
 };
 
-/** Only a path on this origin: `/x`, never `//evil.example` or `/\evil.example`. */
+/**
+ * Only a path on this origin: `/x`, never `//evil.example` or `/\evil.example`. The check runs
+ * on the *output*: parsing collapses dot-segments, so `/.//evil.example` becomes `//evil.example`.
+ */
 export function safeReturnTo(value: string | null | undefined): string {
-  if (!value || value.length > 4096 || !value.startsWith('/') || value.startsWith('//') || value.includes('\\')) return '/account';
+  if (!value || value.length > 4096 || !value.startsWith('/') || value.includes('\\')) return '/account';
   try {
     const url = new URL(value, 'http://tollgate.invalid');
-    return url.origin === 'http://tollgate.invalid' ? `${url.pathname}${url.search}` : '/account';
+    const out = `${url.pathname}${url.search}`;
+    if (url.origin !== 'http://tollgate.invalid' || !out.startsWith('/') || out.startsWith('//') || out.includes('\\')) return '/account';
+    return out;
   } catch {
     return '/account';
   }
@@ -55,6 +61,9 @@ export function pageRoutes(identity: Identity) {
 
   if (identity.config.env !== 'production') {
     router.get('/dev/mailbox', async (c) => {
+      // Reset links sign people in: only this machine may read them (a dev server on 0.0.0.0, DNS rebinding).
+      const remote = clientInfo(c, false).ip;
+      if (remote !== 'unknown' && !/^(127\.|::1$|::ffff:127\.)/.test(remote)) return c.text('The dev mailbox answers on loopback only.', 403);
       const mails = await listDevMail(identity.db);
       const esc = (s: string) => s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
       const linkify = (s: string) => esc(s).replace(/https?:\/\/[^\s<]+/g, (url) => `<a href="${url}">${url}</a>`);
