@@ -291,6 +291,8 @@ describe('userinfo, /v1/me and discovery', () => {
     const fromApp = await t.app.request('/v1/me', { headers: { ...auth, origin: app.origin } });
     expect(fromApp.status).toBe(200);
     expect(fromApp.headers.get('access-control-allow-origin')).toBe(app.origin);
+    const fromOurFrames = await t.app.request('/v1/me', { headers: { ...auth, origin: ISSUER } });
+    expect(fromOurFrames.status).toBe(200);
     const other = await registerApp(t, 'Origin Thief');
     const fromOther = await t.app.request('/v1/me', { headers: { ...auth, origin: other.origin } });
     expect(fromOther.status).toBe(403);

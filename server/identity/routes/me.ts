@@ -31,7 +31,8 @@ export async function authenticateBearer(identity: Identity, authorization: stri
     if (isTollgateTokenError(error)) throw unauthorized(error.message, error.code);
     throw error;
   }
-  if (origin !== undefined) {
+  // The Tollgate origin itself is every app's: its frames call the API with the app's token.
+  if (origin !== undefined && origin !== identity.config.publicUrl) {
     const normalised = normaliseOrigin(origin);
     if (!normalised.ok || !(await identity.registry.isOriginOfApp(claims.aud, normalised.value))) {
       throw httpErrors.ORIGIN_NOT_ALLOWED('This origin is not registered for the app this token was issued to.');
