@@ -3,6 +3,7 @@ import { createOperations } from './admin/operations';
 import { adminRoutes } from './admin/routes';
 import type { Config } from './config';
 import type { DatabaseHandle } from './db/index';
+import { embedRoutes } from './embed/routes';
 import { createRouter } from './http/context';
 import { registryCors } from './http/cors';
 import { notFoundOrNotAllowed, onError } from './http/handlers';
@@ -79,6 +80,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', oauthRoutes(identity));
   app.route('/', pageRoutes(identity));
   app.route('/', meRoutes(identity));
+  app.route('/', embedRoutes({ registry }));
   if (deps.adminToken) {
     app.route('/', adminRoutes({ operations: createOperations({ registry, identity }), token: deps.adminToken }));
   }

@@ -92,7 +92,7 @@ export async function startServer({ env = process.env, demo = false } = {}): Pro
       cleanups.push(() => embed.close());
       demoInfo = { ...seed, urls: embed.urls };
     }
-    if (!config.rateLimits) logger.warn('RATE_LIMITS=false: sign-in, sign-up, reset and token endpoints have no rate limits');
+    if (!config.rateLimits) logger.warn('RATE_LIMITS=false: no rate limits on sign-in, sign-up, password reset and change, email verification and resend, and the token and revocation endpoints');
     logger.info({ url: config.publicUrl, listening: localUrl, engine: database.engine }, 'listening');
     let closing: Promise<void> | undefined;
     return { url: config.publicUrl, config, demo: demoInfo, close: () => (closing ??= cleanup()) };

@@ -41,7 +41,7 @@ export function createOperations({ registry, identity }: OperationServices) {
     'apps.removeRedirectUri': operation(z.object({ id: appId, uri: url }), ({ id, uri }) => registry.removeRedirectUri(id, uri)),
     'apps.rotateSecret': operation(z.object({ id: appId }), ({ id }) => registry.rotateSecret(id)),
     'users.create': operation(
-      z.object({ email: z.string().min(1).max(254), password: z.string().min(1).max(1024), name: z.string().max(100).optional(), role: z.enum(['user', 'admin']).default('user') }),
+      z.object({ email: z.string().min(1).max(254), password: z.string().min(1).max(1024), name: z.string().max(100).regex(/^[^\p{Cc}]*$/u, 'must not contain control characters').optional(), role: z.enum(['user', 'admin']).default('user') }),
       (input) => identity.accounts.createUser(input),
     ),
     'users.list': operation(z.object({}), () => identity.accounts.listUsers()),

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { DatabaseHandle } from '../db/index';
 import { defineErrors } from './errors';
@@ -34,7 +35,7 @@ export function createRateLimits<N extends string>(database: DatabaseHandle, rul
       const limiter = limiters.get(name)!;
       for (const key of keys) {
         try {
-          await limiter.consume(key.slice(0, 200));
+          await limiter.consume(storeKey(key));
         } catch (result) {
           if (!(result instanceof RateLimiterRes)) throw result;
           const seconds = Math.max(1, Math.ceil(result.msBeforeNext / 1000));
@@ -45,9 +46,14 @@ export function createRateLimits<N extends string>(database: DatabaseHandle, rul
     /** Forgets a key's attempts (a successful sign-in clears the per-account counter). */
     async reset(name: N, key: string): Promise<void> {
       if (!enabled) return;
-      await limiters.get(name)!.delete(key.slice(0, 200));
+      await limiters.get(name)!.delete(storeKey(key));
     },
   };
 }
 
 export type RateLimits<N extends string> = ReturnType<typeof createRateLimits<N>>;
+
+/** The store's key column holds 255 characters: a longer key is hashed whole, never cut (cutting could drop its IP part). */
+function storeKey(key: string): string {
+  return key.length <= 200 ? key : `h:${createHash('sha256').update(key).digest('base64url')}`;
+}

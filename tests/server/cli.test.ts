@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBase32 } from '../../server/lib/random';
 import { POSTGRES_URL } from '../helpers/db';
 import { childEnv, freePort, runTollgate, spawnTollgate, tempDir, waitFor200 } from '../helpers/process';
@@ -149,49 +149,61 @@ describe('tollgate CLI (child process)', () => {
 });
 
 describe.skipIf(POSTGRES_URL)('tollgate CLI while the server holds the embedded database', () => {
+  const dir = tempDir();
+  let port: number;
+  let serverEnv: NodeJS.ProcessEnv;
+  let server: ReturnType<typeof spawnTollgate>;
+
+  beforeAll(async () => {
+    port = await freePort();
+    serverEnv = childEnv({ DATA_DIR: dir, PORT: String(port) });
+    server = spawnTollgate('bin/tollgate.js', ['start'], serverEnv);
+    await waitFor200(`http://127.0.0.1:${port}/readyz`, 30_000, server);
+  });
+  afterAll(async () => {
+    await server?.stop('SIGKILL');
+  });
+
   it('goes through the running server, which sees the change at once', async () => {
-    const dir = tempDir();
-    const port = await freePort();
-    const serverEnv = childEnv({ DATA_DIR: dir, PORT: String(port) });
-    const server = spawnTollgate('bin/tollgate.js', ['start'], serverEnv);
+    const created = await runTollgate(['apps', 'create', '--name', 'Live', '--origin', 'https://live.example', '--json'], serverEnv);
+    expect(created.stderr).toBe('');
+    expect(created.code).toBe(0);
+    const { id } = JSON.parse(created.stdout);
+    // The server's CORS now allows the new origin: the CLI wrote through it, not around it.
+    const res = await fetch(`http://127.0.0.1:${port}/v1/anything`, { headers: { origin: 'https://live.example' } });
+    expect(res.headers.get('access-control-allow-origin')).toBe('https://live.example');
+    expect((await runTollgate(['apps', 'show', id], serverEnv)).stdout).toContain('https://live.example');
+  });
+
+  it('refuses a second server on the same embedded database', async () => {
+    const second = await runTollgate(['start'], { ...serverEnv, PORT: String(await freePort()) });
+    expect(second.code).toBe(1);
+    expect(second.stderr).toMatch(/^tollgate: the embedded database in .* is in use by a running Tollgate server \(pid \d+\)/);
+  });
+
+  it('answers the admin API on loopback only, even with the right token', async () => {
+    const token = readFileSync(join(dir, 'admin.token'), 'utf8').trim();
+    const external = Object.values(networkInterfaces()).flat().find((i) => i && i.family === 'IPv4' && !i.internal);
+    if (!external) return; // a machine with loopback only has no other address to try
+    const wide = await freePort();
+    const exposed = spawnTollgate('bin/tollgate.js', ['start'], childEnv({ DATA_DIR: tempDir(), PORT: String(wide), HOST: '0.0.0.0' }));
     try {
-      await waitFor200(`http://127.0.0.1:${port}/readyz`, 20_000, server);
-      const created = await runTollgate(['apps', 'create', '--name', 'Live', '--origin', 'https://live.example', '--json'], serverEnv);
-      expect(created.stderr).toBe('');
-      expect(created.code).toBe(0);
-      const { id } = JSON.parse(created.stdout);
-      // The server's CORS now allows the new origin: the CLI wrote through it, not around it.
-      const res = await fetch(`http://127.0.0.1:${port}/v1/anything`, { headers: { origin: 'https://live.example' } });
-      expect(res.headers.get('access-control-allow-origin')).toBe('https://live.example');
-      expect((await runTollgate(['apps', 'show', id], serverEnv)).stdout).toContain('https://live.example');
-      // The admin API answers on loopback only, even with the right token.
-      const token = readFileSync(join(dir, 'admin.token'), 'utf8').trim();
-      const external = Object.values(networkInterfaces()).flat().find((i) => i && i.family === 'IPv4' && !i.internal);
-      if (external) {
-        const wide = await freePort();
-        const exposed = spawnTollgate('bin/tollgate.js', ['start'], childEnv({ DATA_DIR: tempDir(), PORT: String(wide), HOST: '0.0.0.0' }));
-        try {
-          await waitFor200(`http://127.0.0.1:${wide}/readyz`, 20_000, exposed);
-          const res = await fetch(`http://${external.address}:${wide}/admin/rpc`, {
-            method: 'POST',
-            headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-            body: '{"op":"apps.list"}',
-          });
-          expect(res.status).toBe(403);
-        } finally {
-          await exposed.stop();
-        }
-      }
-      // A second server on the same embedded database is refused.
-      const second = await runTollgate(['start'], { ...serverEnv, PORT: String(await freePort()) });
-      expect(second.code).toBe(1);
-      expect(second.stderr).toMatch(/^tollgate: the embedded database in .* is in use by a running Tollgate server \(pid \d+\)/);
+      await waitFor200(`http://127.0.0.1:${wide}/readyz`, 30_000, exposed);
+      const res = await fetch(`http://${external.address}:${wide}/admin/rpc`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: '{"op":"apps.list"}',
+      });
+      expect(res.status).toBe(403);
     } finally {
-      expect(await server.stop()).toBe(0);
+      await exposed.stop();
     }
+  }, 60_000);
+
+  it('releases the database on SIGTERM; the CLI then opens it itself and finds the same app', async () => {
+    expect(await server.stop()).toBe(0);
     expect(existsSync(join(dir, 'lock.json'))).toBe(false);
     expect(existsSync(join(dir, 'admin.token'))).toBe(false);
-    // With the server gone, the CLI opens the database itself and finds the same app.
     expect((await runTollgate(['apps', 'list'], childEnv({ DATA_DIR: dir }))).stdout).toContain('Live');
   });
 });

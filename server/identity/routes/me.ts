@@ -1,4 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import { clientInfo } from '../../http/client-info';
 import { createRouter } from '../../http/context';
 import { httpErrors } from '../../http/errors';
 import { normaliseOrigin } from '../../registry/origin';
@@ -14,6 +16,16 @@ const me = createRoute({
   summary: 'The user an access token belongs to. From a browser, the Origin must be one of the token\'s app\'s origins.',
   security: [{ bearer: [] }],
   responses: { 200: { description: 'The user', content: { 'application/json': { schema: z.object({ user: z.record(z.string(), z.unknown()), appId: z.string(), scope: z.array(z.string()) }) } } } },
+});
+
+const signOut = createRoute({
+  method: 'post',
+  path: '/v1/me/signout',
+  tags: ['Users'],
+  summary: 'Ends the Tollgate session of an access token (`sid`), or with `everywhere` all of its user\'s sessions, and their refresh tokens. Every app signed in through them is signed out.',
+  security: [{ bearer: [] }],
+  request: { body: { content: { 'application/json': { schema: z.object({ everywhere: z.boolean().default(false) }) } }, required: false } },
+  responses: { 204: { description: 'Signed out (also when the session had already ended)' } },
 });
 
 const unauthorized = (message: string, code = 'UNAUTHORIZED') =>
@@ -47,7 +59,9 @@ export async function authenticateBearer(identity: Identity, authorization: stri
  */
 function createLiveSessionCache(identity: Identity, ttlMs = 5_000, max = 10_000) {
   const entries = new Map<string, { at: number; live: boolean }>();
-  return async (sid: string) => {
+  /** Sessions this instance ended: their tokens stop working here at once. */
+  const forget = (sids: string[]) => sids.forEach((sid) => entries.delete(sid));
+  const isLive = async (sid: string) => {
     const hit = entries.get(sid);
     if (hit && Date.now() - hit.at < ttlMs) return hit.live;
     const live = await identity.sessions.isLive(sid);
@@ -55,12 +69,23 @@ function createLiveSessionCache(identity: Identity, ttlMs = 5_000, max = 10_000)
     entries.set(sid, { at: Date.now(), live });
     return live;
   };
+  return Object.assign(isLive, { forget });
 }
 
 export function meRoutes(identity: Identity) {
   const users = createUserCache(identity.db);
   const isLive = createLiveSessionCache(identity);
-  return createRouter().openapi(me, async (c) => {
+  const actor = (c: Context) => clientInfo(c, identity.config.trustProxy);
+  return createRouter()
+    .openapi(signOut, async (c) => {
+      const claims = await authenticateBearer(identity, c.req.header('authorization'), c.req.header('origin'));
+      // No body means this session only.
+      const everywhere = (c.req.valid('json') as { everywhere?: boolean } | undefined)?.everywhere === true;
+      const ended = await identity.signOut(claims.sub, everywhere ? {} : { publicId: claims.sid }, { ...actor(c), currentSession: claims.sid });
+      isLive.forget(ended);
+      return c.body(null, 204, { 'Cache-Control': 'no-store' });
+    })
+    .openapi(me, async (c) => {
     const claims = await authenticateBearer(identity, c.req.header('authorization'), c.req.header('origin'));
     if (!(await isLive(claims.sid))) throw unauthorized('The session behind this token has ended; sign in again.', 'SESSION_ENDED');
     const user = await users.get(claims.sub);
