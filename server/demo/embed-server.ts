@@ -11,16 +11,30 @@ const TYPES: Record<string, string> = {
   '.css': 'text/css; charset=utf-8',
 };
 
+/** Built files the pages load, by URL path: the React page's bundle (rollup.config.mjs). */
+const BUILT: Record<string, string> = { '/react/app.js': 'react.js' };
+
+export interface EmbedDemoOptions {
+  seed: DemoSeed;
+  tollgateUrl: string;
+  /** The `embed-demo/` folder. */
+  root: string;
+  /** Where the build put the demo's bundles; default `<root>/../dist/embed-demo`. */
+  builtDir?: string;
+}
+
 /**
  * Serves the embed demo's host pages, one origin per demo app, as a third-party site would:
- * plain files, with the Tollgate URL and the app id filled into the HTML.
+ * plain files, with the Tollgate URL and the app id filled into the HTML, and the React page's
+ * bundle. Each origin listens on its own host name when it is an IP (127.0.0.2 is another
+ * site), on 127.0.0.1 for `localhost`.
  */
-export async function startEmbedDemo({ seed, tollgateUrl, root }: { seed: DemoSeed; tollgateUrl: string; root: string }) {
+export async function startEmbedDemo({ seed, tollgateUrl, root, builtDir = join(root, '..', 'dist', 'embed-demo') }: EmbedDemoOptions) {
   const servers: ServerType[] = [];
   const urls: string[] = [];
   for (const [i, app] of seed.apps.entries()) {
     const other = seed.apps[1 - i]!;
-    const { port } = new URL(app.origin);
+    const { port, hostname } = new URL(app.origin);
     const site = new Hono();
     site.get('*', async (c) => {
       let path = normalize(decodeURIComponent(c.req.path)).replace(/^(\.\.(\/|\\|$))+/, '');
@@ -28,10 +42,12 @@ export async function startEmbedDemo({ seed, tollgateUrl, root }: { seed: DemoSe
       const ext = path.slice(path.lastIndexOf('.'));
       const type = TYPES[ext];
       if (!type || path.includes('..')) return c.text('Not found', 404);
+      const built = BUILT[path];
       let body: string;
       try {
-        body = await readFile(join(root, path), 'utf8');
+        body = await readFile(built ? join(builtDir, built) : join(root, path), 'utf8');
       } catch {
+        if (built) return c.text(`${path} is not built: run \`npm run build\`.`, 404);
         return c.text('Not found', 404);
       }
       if (ext === '.html') {
@@ -43,11 +59,11 @@ export async function startEmbedDemo({ seed, tollgateUrl, root }: { seed: DemoSe
       }
       return c.body(body, 200, { 'Content-Type': type, 'Cache-Control': 'no-store' });
     });
-    // Both demo hosts listen on loopback; Chromium resolves `localhost` there too.
+    // Both demo hosts listen on loopback; Chromium resolves `localhost` to 127.0.0.1 too.
     try {
       servers.push(
         await new Promise<ServerType>((resolve, reject) => {
-          const s = serve({ fetch: site.fetch, port: Number(port), hostname: '127.0.0.1' }, () => resolve(s));
+          const s = serve({ fetch: site.fetch, port: Number(port), hostname: hostname === 'localhost' ? '127.0.0.1' : hostname }, () => resolve(s));
           s.once('error', (error: NodeJS.ErrnoException) =>
             reject(
               new StartupError(
