@@ -1,8 +1,9 @@
 import { defineConfig } from 'vitest/config';
 
+const PROCESS_TESTS = ['tests/server/cli.test.ts', 'tests/server/start.test.ts'];
+
 export default defineConfig({
   test: {
-    include: ['tests/**/*.test.ts'],
     globalSetup: ['tests/helpers/global-setup.ts'],
     pool: 'forks',
     testTimeout: 30_000,
@@ -11,5 +12,12 @@ export default defineConfig({
     maxWorkers: 2,
     minWorkers: 1,
     reporters: ['default'],
+    // Three groups, one after the other: tests that time real processes (start within 15 s)
+    // must not share the two cores with Chromium.
+    projects: [
+      { extends: true, test: { name: 'in-process', include: ['tests/server/**/*.test.ts', 'tests/widget/**/*.test.ts'], exclude: PROCESS_TESTS, sequence: { groupOrder: 0 } } },
+      { extends: true, test: { name: 'processes', include: PROCESS_TESTS, sequence: { groupOrder: 1 } } },
+      { extends: true, test: { name: 'browser', include: ['tests/browser/**/*.test.ts'], sequence: { groupOrder: 2 } } },
+    ],
   },
 });
