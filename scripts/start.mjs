@@ -15,7 +15,7 @@ function newest(path) {
   return max;
 }
 
-const sources = ['server', 'widget', 'migrations', 'rollup.config.mjs', 'package.json'].map((p) => join(root, p));
+const sources = ['server', 'widget', 'migrations', 'embed-demo', 'rollup.config.mjs', 'package.json'].map((p) => join(root, p));
 if (!existsSync(stamp) || Math.max(...sources.map(newest)) > statSync(stamp).mtimeMs) {
   process.stderr.write('Building…\n');
   const result = spawnSync('npx', ['rollup', '-c', '--silent'], { cwd: root, stdio: 'inherit' });

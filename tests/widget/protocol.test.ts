@@ -288,3 +288,14 @@ describe('port endpoint', () => {
     expect(counts.accepted + counts.invalid + counts.version + counts.type + counts.duplicate + counts['unknown-method'] + counts.unexpected).toBe(3000);
   });
 });
+
+describe('protocol errors', () => {
+  it('carry the userMessage every TollgateError has', async () => {
+    const { ProtocolError, isProtocolError } = await import('../../widget/protocol/errors');
+    const error = new ProtocolError('TIMEOUT', 'no answer within 10000 ms');
+    expect(isProtocolError(error)).toBe(true);
+    expect(error.userMessage).toMatch(/taking too long/);
+    expect(new ProtocolError('CLOSED', 'x').userMessage).toMatch(/Reload/);
+  });
+});
+

@@ -15,10 +15,13 @@ export type ProtocolErrorCode = 'TIMEOUT' | 'CLOSED' | 'UNKNOWN_METHOD' | 'HANDL
 export class ProtocolError extends Error {
   override name = 'TollgateError';
   readonly code: ProtocolErrorCode;
+  /** Text fit to show a person: the same field every TollgateError carries. */
+  readonly userMessage: string;
 
   constructor(code: ProtocolErrorCode, message: string) {
     super(message);
     this.code = code;
+    this.userMessage = code === 'TIMEOUT' ? 'This is taking too long. Check your connection and try again.' : 'Something went wrong. Reload the page and try again.';
     Object.defineProperty(this, BRAND, { value: true });
   }
 }
