@@ -107,12 +107,20 @@ function frame(kind: FrameKind) {
     const element = useRef<HTMLDivElement>(null);
     const handlers = useLatest({ onEvent, onError });
     useEffect(() => {
+      // After our own unmount (StrictMode mounts twice in development) a CLOSED is expected, not an error.
+      let live = true;
+      const report = (error: unknown) => {
+        if (live) handlers.current.onError?.(error);
+      };
       const mounted = client.mount(element.current!, kind, {
         onEvent: (name, data) => handlers.current.onEvent?.(name, data),
-        onError: (error) => handlers.current.onError?.(error),
+        onError: report,
       });
-      mounted.ready.catch((error) => handlers.current.onError?.(error));
-      return mounted.unmount;
+      mounted.ready.catch(report);
+      return () => {
+        live = false;
+        mounted.unmount();
+      };
     }, [client]);
     return createElement('div', { ref: element, className, style });
   };
