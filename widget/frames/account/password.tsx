@@ -1,6 +1,6 @@
 import { useSignal } from '@preact/signals';
 import type { Api, User } from '../shared/api';
-import { check, Field, firstError, Form, useFormState } from '../shared/form';
+import { check, Field, NewPasswordField, firstError, Form, useFormState } from '../shared/form';
 import { strings } from '../shared/strings';
 import { Section } from './section';
 
@@ -26,18 +26,7 @@ export function Password({ api, user }: { api: Api; user: User }) {
         {/* Lets a password manager file the new password under the right account. */}
         <input type="email" name="username" autocomplete="username" value={user.email} hidden readOnly />
         <Field state={state} name="currentPassword" label={strings.currentPassword} type="password" autocomplete="current-password" value={current} required />
-        <Field
-          state={state}
-          name="newPassword"
-          label={strings.newPassword}
-          hint={strings.passwordHint}
-          type="password"
-          autocomplete="new-password"
-          minLength={8}
-          maxLength={256}
-          value={next}
-          required
-        />
+        <NewPasswordField state={state} name="newPassword" label={strings.newPassword} value={next} />
       </Form>
     </Section>
   );

@@ -1,6 +1,6 @@
 import { useSignal } from '@preact/signals';
 import type { User } from '../shared/api';
-import { check, Field, Form, useFormState } from '../shared/form';
+import { check, Form, NewPasswordField, useFormState } from '../shared/form';
 import { Card } from '../shared/layout';
 import { strings } from '../shared/strings';
 import { initialError, leave, ViewLink, type LoginViewProps } from './common';
@@ -33,19 +33,7 @@ export function Reset({ data, api }: LoginViewProps) {
       >
         {/* Lets a password manager file the new password under the right account. */}
         {data.email && <input type="email" name="username" autocomplete="username" value={data.email} hidden readOnly />}
-        <Field
-          state={state}
-          name="password"
-          label={strings.newPassword}
-          hint={strings.passwordHint}
-          type="password"
-          autocomplete="new-password"
-          minLength={8}
-          maxLength={256}
-          value={password}
-          autofocus
-          required
-        />
+        <NewPasswordField state={state} name="password" label={strings.newPassword} value={password} autofocus />
       </Form>
       <ViewLink view="forgot">{strings.requestNewLink}</ViewLink>
     </Card>

@@ -1,6 +1,6 @@
 import { useSignal } from '@preact/signals';
 import type { User } from '../shared/api';
-import { check, Field, firstError, Form, useFormState } from '../shared/form';
+import { check, Field, NewPasswordField, firstError, Form, useFormState } from '../shared/form';
 import { Card } from '../shared/layout';
 import { strings } from '../shared/strings';
 import { initialError, leave, ViewLink, type LoginViewProps } from './common';
@@ -32,18 +32,7 @@ export function SignUp({ data, api }: LoginViewProps) {
       >
         <Field state={state} name="name" label={strings.name} autocomplete="name" value={name} autofocus required />
         <Field state={state} name="email" label={strings.email} type="email" autocomplete="email" value={email} required />
-        <Field
-          state={state}
-          name="password"
-          label={strings.password}
-          hint={strings.passwordHint}
-          type="password"
-          autocomplete="new-password"
-          minLength={8}
-          maxLength={256}
-          value={password}
-          required
-        />
+        <NewPasswordField state={state} name="password" label={strings.password} value={password} />
       </Form>
       <ViewLink view="signin" lead={strings.haveAccount}>
         {strings.signinLink}

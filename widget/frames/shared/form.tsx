@@ -115,6 +115,11 @@ export interface FieldProps {
   maxLength?: number;
 }
 
+/** Where a person chooses a password: the server's rule (8 to 256 characters) and `new-password` for managers. */
+export function NewPasswordField(props: Pick<FieldProps, 'state' | 'name' | 'label' | 'value' | 'autofocus'>) {
+  return <Field {...props} hint={strings.passwordHint} type="password" autocomplete="new-password" minLength={8} maxLength={256} required />;
+}
+
 /** A labelled input bound to a signal; password inputs get a "Show password" toggle. */
 export function Field({ state, name, label, value, hint, autofocus, type = 'text', ...input }: FieldProps) {
   const id = `${state.id}-${name}`;
