@@ -8,6 +8,7 @@ import { join } from 'node:path';
 
 const children = new Set();
 const tempDirs = [];
+const exitHooks = new Set();
 
 /**
  * Whether processes can be pinned to cores 0 and 1: `taskset` works and core 1 exists. Without
@@ -19,9 +20,17 @@ export const canPin = spawnSync('taskset', ['-c', '1', 'true']).status === 0;
  * Spawns `node <args>` pinned to `core` (when pinning works). `taskset` execs the command, so
  * the returned child's pid is the Node process itself (signals reach it directly).
  */
-export function spawnNode(args, { core, env = {}, cwd } = {}) {
-  const command = canPin ? ['taskset', ['-c', String(core), process.execPath, ...args]] : [process.execPath, args];
-  const child = spawn(command[0], command[1], { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+export function spawnNode(args, options = {}) {
+  return spawnPinned(process.execPath, args, options);
+}
+
+/**
+ * Spawns `command <args>` pinned to `core` (when pinning works), tracked like every child. Its
+ * `output` keeps the tail of stdout and stderr; `exited` resolves to `{ code, signal }`.
+ */
+export function spawnPinned(command, args, { core, env = {}, cwd } = {}) {
+  const [file, argv] = canPin ? ['taskset', ['-c', String(core), command, ...args]] : [command, args];
+  const child = spawn(file, argv, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   children.add(child);
   child.once('exit', () => children.delete(child));
   // Keep only the tail of the output: enough to explain a failed start, never a full pipe
@@ -66,6 +75,15 @@ export function tempDir(prefix) {
   return dir;
 }
 
+/**
+ * Runs `hook` (synchronous work only) when the run exits, however it exits, unless the returned
+ * function is called first: for clean-ups the normal path does itself, such as dropping a schema.
+ */
+export function atExit(hook) {
+  exitHooks.add(hook);
+  return () => exitHooks.delete(hook);
+}
+
 /** Polls `url` until it answers 200; fails early with the child's output if the child dies. */
 export async function waitForOk(url, child, timeoutMs = 30_000) {
   const deadline = Date.now() + timeoutMs;
@@ -84,6 +102,13 @@ export async function waitForOk(url, child, timeoutMs = 30_000) {
 process.on('exit', () => {
   for (const child of children) child.kill('SIGKILL');
   for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+  for (const hook of exitHooks) {
+    try {
+      hook();
+    } catch {
+      // Best effort: the run is ending anyway.
+    }
+  }
 });
 for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]]) {
   process.once(signal, () => {

@@ -12,3 +12,8 @@ export function median(values) {
 export function spread(values) {
   return { median: median(values), min: Math.min(...values), max: Math.max(...values) };
 }
+
+/** The nearest-rank `p`th percentile of ascending `sorted` (an array or typed array), or null. */
+export function percentile(sorted, p) {
+  return sorted.length ? sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)] : null;
+}

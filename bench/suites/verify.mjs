@@ -6,7 +6,7 @@ import { createServer } from 'node:http';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { SignJWT, exportJWK, generateKeyPair } from 'jose';
 import { fingerprint } from '../lib/build.mjs';
-import { median, spread } from '../lib/stats.mjs';
+import { alternatingRounds, medianRows, roundRatio } from '../lib/rounds.mjs';
 
 export const name = 'verify';
 export const title = 'In-process: ES256 access-token verification, cold vs cached (dist/server.js)';
@@ -71,33 +71,26 @@ export async function run(ctx) {
   const distinct = await Promise.all(Array.from({ length: 4096 }, (_, i) => sign(i)));
   const pools = { distinct, repeated: distinct.slice(0, 100) };
 
-  const rounds = [];
+  let rounds;
   try {
-    for (let round = 0; round < ctx.rounds; round++) {
-      const results = {};
-      for (const target of round % 2 ? [...targets].reverse() : targets) {
-        // A fresh verifier per target and round: no cache or JIT-warmed key state carried over.
-        const verifier = createVerifier({ issuer: idp.issuer, cacheSize: target.cacheSize });
-        await measure(verifier, pools[target.pool], ctx.warmupSec, ctx.connections);
-        results[target.name] = { verificationsPerSec: await measure(verifier, pools[target.pool], ctx.durationSec, ctx.connections) };
-      }
-      rounds.push(results);
-    }
+    rounds = await alternatingRounds(targets, ctx.rounds, async (target) => {
+      // A fresh verifier per target and round: no cache or JIT-warmed key state carried over.
+      const verifier = createVerifier({ issuer: idp.issuer, cacheSize: target.cacheSize });
+      await measure(verifier, pools[target.pool], ctx.warmupSec, ctx.connections);
+      return { verificationsPerSec: await measure(verifier, pools[target.pool], ctx.durationSec, ctx.connections) };
+    });
   } finally {
     await idp.stop();
   }
 
-  const rows = targets.map(({ name }) => {
-    const perSec = median(rounds.map((results) => results[name].verificationsPerSec));
-    return { target: name, perSec, microseconds: 1e6 / perSec };
-  });
-  const ratio = (a, b) => spread(rounds.map((results) => results[a].verificationsPerSec / results[b].verificationsPerSec));
+  const perSec = (r) => r.verificationsPerSec;
+  const rows = medianRows(targets, rounds, { perSec }).map((row) => ({ ...row, microseconds: 1e6 / row.perSec }));
   return {
     columns: { target: 'target (median of rounds)', perSec: 'verifications/s', microseconds: 'µs each' },
     rows,
     ratios: {
-      'cached/cold verifications/s': ratio(targets[2].name, targets[0].name),
-      'miss/cold verifications/s': ratio(targets[1].name, targets[0].name),
+      'cached/cold verifications/s': roundRatio(rounds, targets[2].name, targets[0].name, perSec),
+      'miss/cold verifications/s': roundRatio(rounds, targets[1].name, targets[0].name, perSec),
     },
     build,
     jose: JSON.parse(readFileSync(`${root}/node_modules/jose/package.json`, 'utf8')).version,
