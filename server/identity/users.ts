@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database, UserRow } from '../db/schema';
 import { newId } from '../lib/random';
+import { createTtlCache } from '../lib/ttl-cache';
 import { identityErrors } from './errors';
 
 /** A user as clients see them. */
@@ -73,17 +74,9 @@ export function updateUser(db: Kysely<Database>, id: string, changes: Partial<Pi
  * A short-lived cache of user views for hot bearer-token routes: profile changes show within
  * `ttlMs`; tokens themselves are verified on every request.
  */
-export function createUserCache(db: Kysely<Database>, { ttlMs = 5_000, max = 10_000 } = {}) {
-  const entries = new Map<string, { at: number; user: UserView | undefined }>();
-  return {
-    async get(id: string): Promise<UserView | undefined> {
-      const hit = entries.get(id);
-      if (hit && Date.now() - hit.at < ttlMs) return hit.user;
-      const row = await findUser(db, id);
-      const user = row && toUserView(row);
-      if (entries.size >= max) entries.delete(entries.keys().next().value!);
-      entries.set(id, { at: Date.now(), user });
-      return user;
-    },
-  };
+export function createUserCache(db: Kysely<Database>) {
+  return createTtlCache(async (id: string): Promise<UserView | undefined> => {
+    const row = await findUser(db, id);
+    return row && toUserView(row);
+  });
 }

@@ -6,6 +6,7 @@ import { launchChromium, serveSite, type Site, type TestChromium } from '../help
 import { ROOT } from '../helpers/process';
 import { startTollgate, type RegisteredApp, type TollgateServer } from '../helpers/server';
 import { consentPage, newPerson, signUp, verifyEmail } from './hosted-pages';
+import { PREPARE_SIGN_IN } from './host-page';
 
 /**
  * The frames of /embed/* and their handshake, across real origins: Tollgate on
@@ -235,13 +236,7 @@ window.popupBlocked = undefined;
 let accessToken = null;
 const mountedFrames = [];
 
-const base64url = (bytes) => btoa(String.fromCharCode(...new Uint8Array(bytes))).replace(/\\+/g, '-').replace(/\\//g, '_').replace(/=+$/, '');
-const random = () => base64url(crypto.getRandomValues(new Uint8Array(32)));
-async function prepare() {
-  const verifier = random();
-  const challenge = base64url(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier)));
-  return { verifier, challenge, state: random() };
-}
+${PREPARE_SIGN_IN}
 let next;
 void prepare().then((prepared) => (next = prepared));
 let pending;

@@ -3,6 +3,19 @@
 // the click, `response_mode=web_message`, PKCE S256 and state, and an answer accepted only
 // from the Tollgate origin, from that popup, of the right type and with the right state.
 
+/**
+ * Browser code for the fixture pages: `prepare()` makes a PKCE verifier, its S256 challenge and
+ * a state. The digest is async and window.open must run synchronously in the click (user
+ * activation), so each sign-in is prepared before the click that uses it.
+ */
+export const PREPARE_SIGN_IN = `const base64url = (bytes) => btoa(String.fromCharCode(...new Uint8Array(bytes))).replace(/\\+/g, '-').replace(/\\//g, '_').replace(/=+$/, '');
+const random = () => base64url(crypto.getRandomValues(new Uint8Array(32)));
+async function prepare() {
+  const verifier = random();
+  const challenge = base64url(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier)));
+  return { verifier, challenge, state: random() };
+}`;
+
 export interface HostPageOptions {
   title: string;
   tollgateUrl: string;
@@ -31,15 +44,7 @@ const show = (text) => void (status.textContent = text);
 window.received = [];
 addEventListener('message', (event) => window.received.push({ origin: event.origin, data: event.data }));
 
-const base64url = (bytes) => btoa(String.fromCharCode(...new Uint8Array(bytes))).replace(/\\+/g, '-').replace(/\\//g, '_').replace(/=+$/, '');
-const random = () => base64url(crypto.getRandomValues(new Uint8Array(32)));
-// The S256 digest is async and window.open must run synchronously in the click (user
-// activation), so each sign-in is prepared before the click that uses it.
-async function prepare() {
-  const verifier = random();
-  const challenge = base64url(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier)));
-  return { verifier, challenge, state: random() };
-}
+${PREPARE_SIGN_IN}
 let next = await prepare();
 let pending;
 

@@ -8,6 +8,7 @@ import { bearerToken } from '../../sdk/bearer-token';
 import { isTollgateTokenError } from '../../sdk/token-error';
 import type { Identity } from '../index';
 import { createUserCache } from '../users';
+import { createTtlCache } from '../../lib/ttl-cache';
 
 const me = createRoute({
   method: 'get',
@@ -53,28 +54,11 @@ export async function authenticateBearer(identity: Identity, authorization: stri
   return claims;
 }
 
-/**
- * Whether a session is still live, remembered for a few seconds: a token of a session that was
- * signed out stops working here within `ttlMs`, without a query on every request.
- */
-function createLiveSessionCache(identity: Identity, ttlMs = 5_000, max = 10_000) {
-  const entries = new Map<string, { at: number; live: boolean }>();
-  /** Sessions this instance ended: their tokens stop working here at once. */
-  const forget = (sids: string[]) => sids.forEach((sid) => entries.delete(sid));
-  const isLive = async (sid: string) => {
-    const hit = entries.get(sid);
-    if (hit && Date.now() - hit.at < ttlMs) return hit.live;
-    const live = await identity.sessions.isLive(sid);
-    if (entries.size >= max) entries.delete(entries.keys().next().value!);
-    entries.set(sid, { at: Date.now(), live });
-    return live;
-  };
-  return Object.assign(isLive, { forget });
-}
-
 export function meRoutes(identity: Identity) {
   const users = createUserCache(identity.db);
-  const isLive = createLiveSessionCache(identity);
+  // A token of a session that was signed out stops working here within 5 s (at once on this
+  // instance), without a query on every request.
+  const liveSessions = createTtlCache((sid: string) => identity.sessions.isLive(sid));
   const actor = (c: Context) => clientInfo(c, identity.config.trustProxy);
   return createRouter()
     .openapi(signOut, async (c) => {
@@ -82,12 +66,12 @@ export function meRoutes(identity: Identity) {
       // No body means this session only.
       const everywhere = (c.req.valid('json') as { everywhere?: boolean } | undefined)?.everywhere === true;
       const ended = await identity.signOut(claims.sub, everywhere ? {} : { publicId: claims.sid }, { ...actor(c), currentSession: claims.sid });
-      isLive.forget(ended);
+      liveSessions.forget(ended);
       return c.body(null, 204, { 'Cache-Control': 'no-store' });
     })
     .openapi(me, async (c) => {
     const claims = await authenticateBearer(identity, c.req.header('authorization'), c.req.header('origin'));
-    if (!(await isLive(claims.sid))) throw unauthorized('The session behind this token has ended; sign in again.', 'SESSION_ENDED');
+    if (!(await liveSessions.get(claims.sid))) throw unauthorized('The session behind this token has ended; sign in again.', 'SESSION_ENDED');
     const user = await users.get(claims.sub);
     if (!user) throw unauthorized('The user no longer exists.');
     // Like userinfo: email with the `email` scope, the name with `profile`.
